@@ -13,6 +13,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev googletest
   sqlite3 curl wrk supervisor iproute2 procps psmisc
+  python3 make patch
   postgresql
 )
 
