@@ -1,0 +1,50 @@
+#include "build/recipes/substitute.h"
+
+#include <gtest/gtest.h>
+
+namespace slapos::build::recipes {
+namespace {
+
+struct Fixture {
+  std::map<std::string, Options> sections = {
+      {"buildout", {{"directory", "/srv/sw"}}},
+      {"ports", {{"http", "8080"}}},
+  };
+  BuildContext ctx;
+  Fixture() {
+    ctx.section = [this](const std::string& s) -> Result<Options> {
+      auto it = sections.find(s);
+      if (it == sections.end()) return NotFound("section [" + s + "] does not exist");
+      return it->second;
+    };
+  }
+};
+
+TEST(RecipeSubstituteTest, ReferencesEscapesAndOwnOptions) {
+  Fixture f;
+  Options own = {{"name", "web"}};
+  auto r = SubstituteTemplate(
+      "dir=${buildout:directory} port=${ports:http} me=${:name} keep=$${x:y} cost=$$5 $HOME\n",
+      "cfg", own, f.ctx, "t.in");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "dir=/srv/sw port=8080 me=web keep=${x:y} cost=$5 $HOME\n");
+}
+
+TEST(RecipeSubstituteTest, ErrorsNameTemplateLineAndReference) {
+  Fixture f;
+  auto r = SubstituteTemplate("a\nb ${ports:https}\n", "cfg", {}, f.ctx, "t.in");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "part [cfg]: t.in:2: ${ports:https}: section [ports] has no option 'https'");
+  r = SubstituteTemplate("x ${HOME}", "cfg", {}, f.ctx, "t.in");
+  EXPECT_EQ(r.status().message(),
+            "part [cfg]: t.in:1: ${HOME} doesn't contain a colon (write $${ for a literal ${)");
+  r = SubstituteTemplate("${nope:x}", "cfg", {}, f.ctx, "t.in");
+  EXPECT_EQ(r.status().message(),
+            "part [cfg]: t.in:1: ${nope:x}: section [nope] does not exist");
+  EXPECT_FALSE(SubstituteTemplate("${a:b:c}", "cfg", {}, f.ctx, "t").ok());
+  EXPECT_FALSE(SubstituteTemplate("${a:b", "cfg", {}, f.ctx, "t").ok());
+  EXPECT_FALSE(SubstituteTemplate("${a!:b}", "cfg", {}, f.ctx, "t").ok());
+}
+
+}  // namespace
+}  // namespace slapos::build::recipes
