@@ -1,0 +1,114 @@
+#include "master/api.h"
+
+#include <unordered_map>
+
+#include "master/handlers.h"
+#include "util/log.h"
+
+namespace slapos::master {
+namespace {
+
+const char* Reason(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    default: return "Internal Server Error";
+  }
+}
+
+net::HttpResponse Error(int status, const std::string& title) {
+  net::HttpResponse r;
+  r.status = status;
+  r.body = json{{"status", status}, {"type", Reason(status)}, {"title", title}}.dump();
+  return r;
+}
+
+int HttpStatusFor(Code code) {
+  switch (code) {
+    case Code::kInvalidArgument: return 400;
+    case Code::kPermissionDenied:
+    case Code::kNotFound:
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return 403;
+    default: return 500;
+  }
+}
+
+// An Accept header that excludes JSON gets 406 (absent = JSON).
+bool AcceptsJson(const std::string& accept) {
+  if (accept.empty()) return true;
+  return accept.find("application/json") != std::string::npos || accept.find("*/*") != std::string::npos ||
+         accept.find("application/*") != std::string::npos;
+}
+
+}  // namespace
+
+struct MasterApi::Impl {
+  Store* store;
+  Env* env;
+  std::unordered_map<std::string, Endpoint> endpoints;
+};
+
+MasterApi::MasterApi(Store* store, Env* env) : impl_(std::make_unique<Impl>()) {
+  impl_->store = store;
+  impl_->env = env;
+  std::vector<Endpoint> all;
+  AddSoftwareEndpoints(&all);
+  AddInstanceEndpoints(&all);
+  AddNodeEndpoints(&all);
+  for (Endpoint& e : all) {
+    std::string path = e.path;
+    impl_->endpoints.emplace(std::move(path), std::move(e));
+  }
+}
+
+MasterApi::~MasterApi() = default;
+
+net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
+  auto it = impl_->endpoints.find(request.path);
+  if (it == impl_->endpoints.end()) {
+    return Error(404, "no such endpoint: " + request.path + " (the master API is POST /slapos.<verb>.v0.<object>)");
+  }
+  if (request.method != "POST") {
+    net::HttpResponse r = Error(405, request.method + " is not allowed on " + request.path + "; use POST");
+    r.headers.emplace_back("Allow", "POST");
+    return r;
+  }
+  if (!AcceptsJson(request.Header("accept"))) {
+    return Error(406, "this endpoint answers application/json only; fix the Accept header");
+  }
+  json body = json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+  if (body.is_discarded()) {
+    return Error(400, "request body is not valid JSON; send a JSON object");
+  }
+  const Endpoint& e = it->second;
+  Status st = CheckObject(body, e.spec);
+  if (!st.ok()) return Error(400, st.message());
+
+  Context ctx;
+  ctx.store = impl_->store;
+  ctx.env = impl_->env;
+  ctx.principal.id = request.principal;
+  ctx.principal.loopback = request.remote_is_loopback;
+  ctx.principal.requester_instance = request.Header("x-slapos-requester-instance");
+  ctx.host_header = request.Header("host");
+  Result<json> result = e.handler(ctx, body);
+  if (!result.ok()) {
+    int status = HttpStatusFor(result.status().code());
+    if (status == 500) {
+      LOG_ERROR("master: {} failed: {}", request.path, result.status().ToString());
+      return Error(500, "Internal server error");
+    }
+    return Error(status, result.status().message());
+  }
+  net::HttpResponse r;
+  r.body = result->dump();
+  return r;
+}
+
+}  // namespace slapos::master
