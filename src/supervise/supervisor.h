@@ -1,0 +1,154 @@
+// The supervisor daemon's core: the process groups of the running configuration, spawning and
+// reaping children, their output and logs, event listeners, reload (reread + add/remove one
+// group without touching others) and shutdown. Runs on one EventLoop; not thread-safe.
+#pragma once
+
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "supervise/config.h"
+#include "supervise/logfile.h"
+#include "supervise/loop.h"
+#include "supervise/subprocess.h"
+
+namespace slapos::supervise {
+
+// Where a streaming `tail -f` response goes (implemented by the control server).
+class LogFollower {
+ public:
+  virtual ~LogFollower() = default;
+  virtual void OnLogData(std::string_view data) = 0;
+};
+
+enum class ListenerState { kAcknowledged, kReady, kBusy };
+
+struct QueuedEvent {
+  std::string name;     // PROCESS_STATE_EXITED ...
+  std::string payload;
+  uint64_t serial = 0;  // daemon-wide event serial
+};
+
+struct Process {
+  std::unique_ptr<Subprocess> sp;
+  std::string stdout_path, stderr_path;  // resolved (AUTO -> a file in childlogdir)
+  std::unique_ptr<RotatingLog> stdout_log, stderr_log;
+  int stdin_fd = -1;
+  EventLoop::TimerId timer = 0;
+  std::vector<std::weak_ptr<LogFollower>> stdout_followers, stderr_followers;
+  // Event listener protocol.
+  ListenerState listener_state = ListenerState::kAcknowledged;
+  std::string listener_buf;
+  std::optional<QueuedEvent> listener_event;  // being processed (re-queued on failure)
+};
+
+struct Group {
+  GroupConfig config;
+  std::vector<std::shared_ptr<Process>> processes;
+  // Event listener pool: events waiting for a READY listener.
+  std::list<QueuedEvent> event_queue;
+  uint64_t pool_serial = 0;
+};
+
+struct ReloadDiff {
+  std::vector<std::string> added, changed, removed;
+};
+
+enum class DaemonState { kFatal = 2, kRunning = 1, kRestarting = 0, kShutdown = -1 };
+
+class Supervisor : public ProcessHost {
+ public:
+  Supervisor(Config config, Env* env);
+  ~Supervisor() override;
+
+  // Opens logs and the control sockets (through `listen`), starts autostart processes, runs
+  // the loop until shutdown. Returns the new configuration when a restart (reload) was
+  // requested (already validated), nullopt on shutdown.
+  Result<std::optional<Config>> Run(const std::function<Status(Supervisor&)>& listen);
+
+  EventLoop& loop() { return loop_; }
+  const Config& config() const { return config_; }
+  // The configuration last read (at start or by reloadConfig): what getAllConfigInfo shows.
+  const Config& latest_config() const { return have_pending_ ? pending_ : config_; }
+  DaemonState state() const { return state_; }
+  Env* env() const { return env_; }
+
+  // Groups in (priority, name) order.
+  std::vector<Group*> Groups();
+  Group* FindGroup(const std::string& name);
+  // "group:name", or "name" for a process alone in its own-named group.
+  Process* FindProcess(const std::string& group, const std::string& name);
+
+  // reloadConfig: rereads the file; the new config waits for Add/RemoveGroup.
+  Result<ReloadDiff> Reread();
+  // addProcessGroup from the last reread config. Errors: NotFound (BAD_NAME), AlreadyExists.
+  Status AddGroup(const std::string& name);
+  // removeProcessGroup: FailedPrecondition (STILL_RUNNING) when a process is not stopped.
+  Status RemoveGroup(const std::string& name);
+
+  void RequestShutdown();
+  // Rereads the configuration; when valid, stops everything and makes Run() return it.
+  // A bad configuration is returned as an error and the daemon keeps running as it was.
+  Status RequestRestart();
+  void ClearMainLog();
+  const std::string& main_log_path() const { return config_.daemon.logfile; }
+  void MainLog(const std::string& level, const std::string& line);
+  void FollowMainLog(std::weak_ptr<LogFollower> f) { main_followers_.push_back(std::move(f)); }
+
+  // A callback run after each state change of `sp` until it returns true (checked at once).
+  void AddStateWaiter(Subprocess* sp, std::function<bool()> fn);
+  // Sends bytes to a process's stdin. FailedPrecondition when not running.
+  Status SendStdin(Process& p, const std::string& data);
+  // Emits a supervisord event (e.g. REMOTE_COMMUNICATION) to subscribed listeners.
+  void EmitEvent(const std::string& name, const std::string& payload);
+  // Clears a process's log files.
+  Status ClearLogs(Process& p);
+
+  // ProcessHost.
+  Result<pid_t> Spawn(Subprocess& p) override;
+  void Kill(Subprocess& p, int sig, bool as_group) override;
+  void SetTimer(Subprocess& p, int64_t when) override;
+  void CancelTimer(Subprocess& p) override;
+  void StateChanged(Subprocess& p, ProcessState from) override;
+  void Log(const std::string& level, const std::string& line) override { MainLog(level, line); }
+
+ private:
+  std::shared_ptr<Process> MakeProcess(const ProcessConfig& pc);
+  Group* InstallGroup(const GroupConfig& gc);
+  void OnSignal(int sig);
+  void ReapChildren();
+  void WatchOutput(int fd, std::weak_ptr<Process> proc, bool is_stderr);
+  void OnOutput(Process& p, bool is_stderr, std::string_view data);
+  void OnListenerStdout(Process& p, Group& g, std::string_view data);
+  void DispatchEvents(Group& g);
+  void StopAllForShutdown();
+  void ListenerExited(Process& p, Group& g);
+  void CheckShutdownDone();
+  Process* ProcessOf(Subprocess& sp);
+
+  Config config_;
+  Config pending_;  // last reread config
+  bool have_pending_ = false;
+  Env* env_;
+  EventLoop loop_;
+  DaemonState state_ = DaemonState::kRunning;
+  std::optional<Config> restart_config_;
+  std::map<std::string, std::unique_ptr<Group>> groups_;
+  std::unordered_map<pid_t, std::weak_ptr<Process>> by_pid_;
+  std::unordered_map<const Subprocess*, Process*> by_sp_;
+  std::unique_ptr<RotatingLog> main_log_;
+  std::vector<std::weak_ptr<LogFollower>> main_followers_;
+  std::unordered_map<const Subprocess*, std::vector<std::function<bool()>>> waiters_;
+  void RunWaiters(const Subprocess* sp);
+  uint64_t event_serial_ = 0;
+};
+
+// Parses a "group:name" spec: name "" for "group:*" or a bare group name.
+void SplitNamespec(const std::string& spec, std::string* group, std::string* name);
+
+}  // namespace slapos::supervise
