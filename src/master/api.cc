@@ -1,5 +1,8 @@
 #include "master/api.h"
 
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "master/handlers.h"
@@ -48,10 +51,49 @@ bool AcceptsJson(const std::string& accept) {
 
 }  // namespace
 
+// Reads (get.*, allDocs.*) are answered from a cache of serialized responses, keyed by path
+// and body. Every call of a writing endpoint empties it; a read computed while a write ran is
+// not cached (generation check). Valid because this process is the only writer of its store.
+class ResponseCache {
+ public:
+  static constexpr size_t kMaxEntries = 20000;
+
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  bool Find(const std::string& key, std::string* out) const {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return false;
+    *out = it->second;
+    return true;
+  }
+  void Insert(const std::string& key, const std::string& value, uint64_t seen_generation) {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    if (generation_.load(std::memory_order_relaxed) != seen_generation) return;
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.emplace(key, value);
+  }
+  void Invalidate() {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    entries_.clear();
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::atomic<uint64_t> generation_{0};
+  std::unordered_map<std::string, std::string> entries_;
+};
+
+bool Cacheable(const std::string& path) {
+  return (path.rfind("/slapos.get.", 0) == 0 || path.rfind("/slapos.allDocs.", 0) == 0) &&
+         path != "/slapos.get.v0.hateoas_url";
+}
+
 struct MasterApi::Impl {
   Store* store;
   Env* env;
   std::unordered_map<std::string, Endpoint> endpoints;
+  mutable ResponseCache cache;
 };
 
 MasterApi::MasterApi(Store* store, Env* env) : impl_(std::make_unique<Impl>()) {
@@ -82,6 +124,15 @@ net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
   if (!AcceptsJson(request.Header("accept"))) {
     return Error(406, "this endpoint answers application/json only; fix the Accept header");
   }
+  const bool cacheable = Cacheable(request.path);
+  std::string cache_key;
+  uint64_t generation = 0;
+  if (cacheable) {
+    cache_key = request.path + '\0' + request.body;
+    net::HttpResponse hit;
+    if (impl_->cache.Find(cache_key, &hit.body)) return hit;
+    generation = impl_->cache.generation();
+  }
   json body = json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
   if (body.is_discarded()) {
     return Error(400, "request body is not valid JSON; send a JSON object");
@@ -98,6 +149,7 @@ net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
   ctx.principal.requester_instance = request.Header("x-slapos-requester-instance");
   ctx.host_header = request.Header("host");
   Result<json> result = e.handler(ctx, body);
+  if (!cacheable) impl_->cache.Invalidate();
   if (!result.ok()) {
     int status = HttpStatusFor(result.status().code());
     if (status == 500) {
@@ -108,6 +160,7 @@ net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
   }
   net::HttpResponse r;
   r.body = result->dump();
+  if (cacheable) impl_->cache.Insert(cache_key, r.body, generation);
   return r;
 }
 

@@ -1,0 +1,245 @@
+// Benchmark of `slapos master` (issue §4): starts the real binary on a fresh SQLite file,
+// formats a node with 100 partitions and fills them, then measures req/s and p50/p99 of
+// allDocs.v0.compute_node_instance_list and get.v0.compute_partition at concurrency 1, 4, 16
+// over keep-alive connections; times 1000 sequential post.v0.software_instance on a node with
+// 1000 free partitions; reports the master's RSS idle and after load.
+//
+//   master_bench [--slapos PATH] [--seconds S]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends one POST on a keep-alive connection and reads the answer; returns the status.
+int Post(int fd, std::string& buf, const std::string& path, const std::string& body) {
+  std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) return -1;
+  while (true) {
+    auto end = buf.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      size_t len = 0;
+      auto cl = buf.find("Content-Length: ");
+      if (cl != std::string::npos && cl < end) len = std::strtoul(buf.c_str() + cl + 16, nullptr, 10);
+      if (buf.size() >= end + 4 + len) {
+        int status = std::atoi(buf.c_str() + 9);
+        buf.erase(0, end + 4 + len);
+        return status;
+      }
+    }
+    char tmp[65536];
+    ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+    if (n <= 0) return -1;
+    buf.append(tmp, static_cast<size_t>(n));
+  }
+}
+
+long RssKb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+struct Master {
+  pid_t pid = -1;
+  int port = 0;
+};
+
+Master StartMaster(const std::string& slapos, const std::string& db, int port) {
+  Master m;
+  m.port = port;
+  m.pid = ::fork();
+  if (m.pid == 0) {
+    std::string p = std::to_string(port);
+    std::string log = db + ".log";
+    execl(slapos.c_str(), slapos.c_str(), "master", "--port", p.c_str(), "--db", db.c_str(), "--log-file",
+          log.c_str(), "--no-access-log", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    int fd = Connect(port);
+    if (fd >= 0) {
+      ::close(fd);
+      return m;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::fprintf(stderr, "master did not start\n");
+  std::exit(1);
+}
+
+void StopMaster(const Master& m) {
+  ::kill(m.pid, SIGTERM);
+  int st;
+  ::waitpid(m.pid, &st, 0);
+}
+
+void Format(int port, const std::string& node, int partitions) {
+  std::string list;
+  for (int i = 0; i < partitions; ++i) {
+    if (i) list += ",";
+    list += "{\"partition_id\":\"slappart" + std::to_string(i) + "\",\"ip_list\":[{\"ip-address\":\"10.0." +
+            std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
+            "\",\"network-interface\":\"slaptap" + std::to_string(i) + "\",\"netmask\":\"255.255.0.0\"}]}";
+  }
+  int fd = Connect(port);
+  std::string buf;
+  int s = Post(fd, buf, "/slapos.put.v0.compute_node_format",
+               "{\"computer_guid\":\"" + node + "\",\"compute_partition_list\":[" + list + "]}");
+  ::close(fd);
+  if (s != 200) {
+    std::fprintf(stderr, "format failed: %d\n", s);
+    std::exit(1);
+  }
+}
+
+std::string InstanceBody(const std::string& title) {
+  return "{\"title\":\"" + title +
+         "\",\"software_release_uri\":\"https://lab.example/software/kvm/software.cfg\",\"software_type\":\"default\","
+         "\"parameters\":{\"ram-size\":\"4096\",\"cpu-count\":\"2\",\"frontend\":\"on\"}}";
+}
+
+struct LoadResult {
+  double rps = 0, p50_ms = 0, p99_ms = 0;
+  long errors = 0;
+};
+
+LoadResult Load(int port, int concurrency, double seconds, const std::string& path,
+                const std::vector<std::string>& bodies) {
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<double>> lat(concurrency);
+  std::vector<long> errors(concurrency, 0);
+  std::vector<std::thread> threads;
+  auto start = Clock::now();
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      int fd = Connect(port);
+      std::string buf;
+      size_t i = static_cast<size_t>(t);
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto t0 = Clock::now();
+        int s = Post(fd, buf, path, bodies[i++ % bodies.size()]);
+        lat[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if (s != 200) ++errors[t];
+      }
+      ::close(fd);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& th : threads) th.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  LoadResult r;
+  for (int t = 0; t < concurrency; ++t) {
+    all.insert(all.end(), lat[t].begin(), lat[t].end());
+    r.errors += errors[t];
+  }
+  std::sort(all.begin(), all.end());
+  r.rps = static_cast<double>(all.size()) / elapsed;
+  r.p50_ms = all[all.size() / 2];
+  r.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string slapos = SLAPOS_BIN_PATH;
+  double seconds = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--slapos") == 0) slapos = argv[i + 1];
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
+  }
+  char tmpl[] = "/tmp/slapos-master-bench-XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+
+  // --- reads on a node with 100 busy partitions ---
+  Master m = StartMaster(slapos, dir + "/read.db", 20000 + (::getpid() % 20000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  long rss_idle = RssKb(m.pid);
+  Format(m.port, "COMP-0", 100);
+  {
+    int fd = Connect(m.port);
+    std::string buf;
+    for (int i = 0; i < 100; ++i) Post(fd, buf, "/slapos.post.v0.software_instance", InstanceBody("inst" + std::to_string(i)));
+    ::close(fd);
+  }
+  std::printf("slapos master benchmark (%u hardware threads), %.0f s per run\n\n",
+              std::thread::hardware_concurrency(), seconds);
+  std::printf("RSS idle (fresh master): %.1f MB\n\n", rss_idle / 1024.0);
+  std::printf("| endpoint | concurrency | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n");
+  std::vector<std::string> list_body = {"{\"computer_guid\":\"COMP-0\"}"};
+  std::vector<std::string> part_bodies;
+  for (int i = 0; i < 100; ++i) {
+    part_bodies.push_back("{\"computer_guid\":\"COMP-0\",\"compute_partition_id\":\"slappart" + std::to_string(i) + "\"}");
+  }
+  for (int c : {1, 4, 16}) {
+    LoadResult r = Load(m.port, c, seconds, "/slapos.allDocs.v0.compute_node_instance_list", list_body);
+    std::printf("| allDocs.v0.compute_node_instance_list (100 instances) | %d | %.0f | %.2f | %.2f | %ld |\n", c, r.rps,
+                r.p50_ms, r.p99_ms, r.errors);
+    std::fflush(stdout);
+  }
+  for (int c : {1, 4, 16}) {
+    LoadResult r = Load(m.port, c, seconds, "/slapos.get.v0.compute_partition", part_bodies);
+    std::printf("| get.v0.compute_partition | %d | %.0f | %.2f | %.2f | %ld |\n", c, r.rps, r.p50_ms, r.p99_ms,
+                r.errors);
+    std::fflush(stdout);
+  }
+  long rss_loaded = RssKb(m.pid);
+  StopMaster(m);
+
+  // --- 1000 sequential requests on a node with 1000 free partitions ---
+  Master w = StartMaster(slapos, dir + "/write.db", m.port + 1);
+  Format(w.port, "COMP-0", 1000);
+  int fd = Connect(w.port);
+  std::string buf;
+  int failures = 0;
+  auto t0 = Clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    if (Post(fd, buf, "/slapos.post.v0.software_instance", InstanceBody("w" + std::to_string(i))) != 200) ++failures;
+  }
+  double write_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  ::close(fd);
+  long rss_writes = RssKb(w.pid);
+  StopMaster(w);
+  std::printf("\n1000 sequential post.v0.software_instance (1000 free partitions): %.3f s (%.0f req/s), %d failures\n",
+              write_s, 1000 / write_s, failures);
+  std::printf("RSS after read load: %.1f MB; after 1000 writes: %.1f MB\n", rss_loaded / 1024.0, rss_writes / 1024.0);
+  std::string cleanup = "rm -rf " + dir;
+  if (std::system(cleanup.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());
+  return failures == 0 ? 0 : 1;
+}
