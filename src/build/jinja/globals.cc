@@ -1,0 +1,87 @@
+// The global functions every template sees: range, dict, list, namespace, joiner.
+#include "build/jinja/evaluator.h"
+#include "build/jinja/ops.h"
+
+namespace slapos::jinja {
+namespace {
+
+constexpr int64_t kMaxRange = 10'000'000;
+
+Value Range(CallArgs& a) {
+  a.CheckNoExtraKwargs("range");
+  if (a.args.empty() || a.args.size() > 3) Fail("range expected 1 to 3 arguments, got " + std::to_string(a.args.size()));
+  int64_t start = 0, stop, step = 1;
+  if (a.args.size() == 1) {
+    stop = ToInt(a.args[0], "range() argument");
+  } else {
+    start = ToInt(a.args[0], "range() argument");
+    stop = ToInt(a.args[1], "range() argument");
+    if (a.args.size() == 3) step = ToInt(a.args[2], "range() argument");
+  }
+  if (step == 0) Fail("range() arg 3 must not be zero");
+  List out;
+  for (int64_t k = start; step > 0 ? k < stop : k > stop; k += step) {
+    if (static_cast<int64_t>(out.size()) >= kMaxRange) Fail("range() is too large (more than 10000000 items)");
+    out.push_back(MakeInt(k));
+  }
+  return MakeList(std::move(out));
+}
+
+Value DictFn(CallArgs& a) {
+  Value d = MakeDict();
+  if (a.args.size() > 1) Fail("dict expected at most 1 argument, got " + std::to_string(a.args.size()));
+  if (!a.args.empty()) {
+    const Value& src = a.args[0];
+    if (src.is_dict()) {
+      for (const auto& [k, v] : src.dict->items) d.dict->Set(k, v);
+    } else {
+      for (const Value& pair : Iterate(src)) {
+        List kv = Iterate(pair);
+        if (kv.size() != 2) Fail("dictionary update sequence element has length " + std::to_string(kv.size()) + "; 2 is required");
+        d.dict->Set(kv[0], kv[1]);
+      }
+    }
+  }
+  for (auto& [k, v] : a.kwargs) d.dict->Set(MakeString(k), v);
+  a.kwargs.clear();
+  return d;
+}
+
+Value ListFn(CallArgs& a) {
+  a.CheckNoExtraKwargs("list");
+  if (a.args.size() > 1) Fail("list expected at most 1 argument, got " + std::to_string(a.args.size()));
+  return MakeList(a.args.empty() ? List{} : Iterate(a.args[0]));
+}
+
+Value Namespace(CallArgs& a) {
+  Value ns = DictFn(a);
+  ns.dict->is_namespace = true;
+  return ns;
+}
+
+Value Joiner(CallArgs& a) {
+  std::string sep = Str(a.Take(0, "sep", MakeString(", ")));
+  a.CheckNoExtraKwargs("joiner");
+  auto used = std::make_shared<bool>(false);
+  return MakeCallable("joiner", [sep, used](CallArgs&) {
+    if (!*used) {
+      *used = true;
+      return MakeString("");
+    }
+    return MakeString(sep);
+  });
+}
+
+}  // namespace
+
+Value MakeGlobals() {
+  Value g = MakeDict();
+  g.dict->Set(MakeString("range"), MakeCallable("range", Range));
+  g.dict->Set(MakeString("dict"), MakeCallable("dict", DictFn));
+  g.dict->Set(MakeString("list"), MakeCallable("list", ListFn));
+  g.dict->Set(MakeString("namespace"), MakeCallable("namespace", Namespace));
+  g.dict->Set(MakeString("joiner"), MakeCallable("joiner", Joiner));
+  return g;
+}
+
+}  // namespace slapos::jinja
