@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +72,27 @@ long RssKb(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
   }
   return -1;
+}
+
+// CPU seconds (user + system) the process used so far.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields;
+  std::string cur;
+  for (size_t i = close + 2; i < stat.size(); ++i) {
+    if (stat[i] == ' ') {
+      fields.push_back(cur);
+      cur.clear();
+    } else {
+      cur += stat[i];
+    }
+  }
+  // After ")": state is field 3, utime 14, stime 15 -> indexes 11 and 12 here.
+  if (fields.size() < 13) return -1;
+  return (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 struct Master {
@@ -133,7 +155,7 @@ std::string InstanceBody(const std::string& title) {
 }
 
 struct LoadResult {
-  double rps = 0, p50_ms = 0, p99_ms = 0;
+  double rps = 0, p50_ms = 0, p99_ms = 0, cpu_us = 0;
   long errors = 0;
 };
 
@@ -201,22 +223,27 @@ int main(int argc, char** argv) {
   std::printf("slapos master benchmark (%u hardware threads), %.0f s per run\n\n",
               std::thread::hardware_concurrency(), seconds);
   std::printf("RSS idle (fresh master): %.1f MB\n\n", rss_idle / 1024.0);
-  std::printf("| endpoint | concurrency | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n");
   std::vector<std::string> list_body = {"{\"computer_guid\":\"COMP-0\"}"};
   std::vector<std::string> part_bodies;
   for (int i = 0; i < 100; ++i) {
     part_bodies.push_back("{\"computer_guid\":\"COMP-0\",\"compute_partition_id\":\"slappart" + std::to_string(i) + "\"}");
   }
+  std::printf("(cpu us/req = the master's own CPU time per request, independent of machine load)\n\n");
+  std::printf("| endpoint | concurrency | req/s | p50 ms | p99 ms | cpu us/req | errors |\n|---|---|---|---|---|---|---|\n");
   for (int c : {1, 4, 16}) {
+    double cpu0 = CpuSeconds(m.pid);
     LoadResult r = Load(m.port, c, seconds, "/slapos.allDocs.v0.compute_node_instance_list", list_body);
-    std::printf("| allDocs.v0.compute_node_instance_list (100 instances) | %d | %.0f | %.2f | %.2f | %ld |\n", c, r.rps,
-                r.p50_ms, r.p99_ms, r.errors);
+    r.cpu_us = (CpuSeconds(m.pid) - cpu0) * 1e6 / (r.rps * seconds);
+    std::printf("| allDocs.v0.compute_node_instance_list (100 instances) | %d | %.0f | %.2f | %.2f | %.0f | %ld |\n", c,
+                r.rps, r.p50_ms, r.p99_ms, r.cpu_us, r.errors);
     std::fflush(stdout);
   }
   for (int c : {1, 4, 16}) {
+    double cpu0 = CpuSeconds(m.pid);
     LoadResult r = Load(m.port, c, seconds, "/slapos.get.v0.compute_partition", part_bodies);
-    std::printf("| get.v0.compute_partition | %d | %.0f | %.2f | %.2f | %ld |\n", c, r.rps, r.p50_ms, r.p99_ms,
-                r.errors);
+    r.cpu_us = (CpuSeconds(m.pid) - cpu0) * 1e6 / (r.rps * seconds);
+    std::printf("| get.v0.compute_partition | %d | %.0f | %.2f | %.2f | %.0f | %ld |\n", c, r.rps, r.p50_ms, r.p99_ms,
+                r.cpu_us, r.errors);
     std::fflush(stdout);
   }
   long rss_loaded = RssKb(m.pid);
@@ -228,16 +255,19 @@ int main(int argc, char** argv) {
   int fd = Connect(w.port);
   std::string buf;
   int failures = 0;
+  double wcpu0 = CpuSeconds(w.pid);
   auto t0 = Clock::now();
   for (int i = 0; i < 1000; ++i) {
     if (Post(fd, buf, "/slapos.post.v0.software_instance", InstanceBody("w" + std::to_string(i))) != 200) ++failures;
   }
   double write_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  double write_cpu = CpuSeconds(w.pid) - wcpu0;
   ::close(fd);
   long rss_writes = RssKb(w.pid);
   StopMaster(w);
-  std::printf("\n1000 sequential post.v0.software_instance (1000 free partitions): %.3f s (%.0f req/s), %d failures\n",
-              write_s, 1000 / write_s, failures);
+  std::printf("\n1000 sequential post.v0.software_instance (1000 free partitions): %.3f s (%.0f req/s), "
+              "master CPU %.3f s, %d failures\n",
+              write_s, 1000 / write_s, write_cpu, failures);
   std::printf("RSS after read load: %.1f MB; after 1000 writes: %.1f MB\n", rss_loaded / 1024.0, rss_writes / 1024.0);
   std::string cleanup = "rm -rf " + dir;
   if (std::system(cleanup.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", dir.c_str());

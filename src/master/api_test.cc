@@ -206,6 +206,24 @@ TEST_F(MasterApiTest, DestroyFlowFreesPartitionAndTreeWaitsForChildren) {
   EXPECT_EQ(Ok("post.v0.software_instance", Request("again"))["compute_partition_id"], "slappart0");
 }
 
+TEST_F(MasterApiTest, TreeStateReachesNewcomersAndCachedReadsSeeWrites) {
+  Format("COMP-0", 4);
+  Ok("post.v0.software_instance", Request("root", {{"state", "stopped"}}));
+  EXPECT_EQ(Ok("post.v0.software_instance", Request("kid"), "root______0")["state"], "stopped");
+  // The read is cached; the write that follows must be visible at once.
+  EXPECT_EQ(Ok("get.v0.software_instance", {{"instance_guid", "root______0"}})["state"], "stopped");
+  Ok("post.v0.software_instance", Request("root", {{"state", "destroyed"}}));
+  EXPECT_EQ(Ok("get.v0.software_instance", {{"instance_guid", "root______0"}})["state"], "destroyed");
+  auto [status, err] = Call("post.v0.software_instance", Request("late"), "root______0");
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(err["title"].get<std::string>().find("being destroyed"), std::string::npos) << err;
+  // A requester that does not exist is refused.
+  EXPECT_EQ(Call("post.v0.software_instance", Request("x"), "ghost______0").first, 403);
+  // Destroying what was never requested is refused, and allocates nothing.
+  EXPECT_EQ(Call("post.v0.software_instance", Request("never", {{"state", "destroyed"}})).first, 403);
+  EXPECT_EQ(Ok("get.WIP.compute_node", {{"computer_guid", "COMP-0"}})["free_partition_count"], 2);
+}
+
 TEST_F(MasterApiTest, RenameMovesTheTree) {
   Format("COMP-0", 2);
   Ok("post.v0.software_instance", Request("root"));

@@ -123,38 +123,25 @@ Result<json> PutReportedState(Context& ctx, const json& body) {
   if (reported != "destroyed") return Success("Ignored");
   SLAPOS_ASSIGN_OR_RETURN(InstanceGuid g, ParseGuid(guid));
   if (g.shared) return Success("Ignored");
-  // Children marked destroyed must stay marked even though the answer is a refusal: that part
-  // runs in its own transaction first.
-  std::string refusal;
-  Result<json> r = InWrite(ctx, [&](StoreTx& tx) -> Result<json> {
+  return InWrite(ctx, [&](StoreTx& tx) -> Result<json> {
     SLAPOS_ASSIGN_OR_RETURN(PartitionRecord p, FindByGuid(tx, guid, g));
     if (p.requested_state != "destroyed") {
       return PermissionDenied("Not destroying " + guid + ": it is requested " + p.requested_state +
                               ", not destroyed; request it with state destroyed first");
     }
     if (p.requested_by.empty()) {
+      // Requesting a root destroyed already marked its tree destroyed; the root is freed once
+      // every member has been freed by its node.
       SLAPOS_ASSIGN_OR_RETURN(std::vector<PartitionRecord> children, tx.ListTreeMembers(p.title));
       if (!children.empty()) {
-        std::vector<std::string> titles;
-        for (PartitionRecord& c : children) {
-          titles.push_back(c.title);
-          if (c.requested_state != "destroyed") {
-            c.requested_state = "destroyed";
-            c.timestamp = NextTimestamp(ctx.env, c.timestamp);
-            SLAPOS_RETURN_IF_ERROR(tx.UpdatePartition(c));
-          }
-        }
         std::string list;
-        for (const std::string& t : titles) list += (list.empty() ? "" : ", ") + t;
-        refusal = "Not destroying yet because this partition has child partitions: " + list;
-        return Success("Pending");
+        for (const PartitionRecord& c : children) list += (list.empty() ? "" : ", ") + c.title;
+        return PermissionDenied("Not destroying yet because this partition has child partitions: " + list);
       }
     }
     SLAPOS_RETURN_IF_ERROR(FreePartition(tx, p));
     return Success("Destroyed");
   });
-  if (r.ok() && !refusal.empty()) return PermissionDenied(refusal);
-  return r;
 }
 
 Result<json> PutBang(Context& ctx, const json& body) {

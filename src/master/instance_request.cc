@@ -37,6 +37,15 @@ Result<json> RequestPartitionInstance(StoreTx& tx, Env* env, const InstanceReque
       return PermissionDenied("No software instance " + MakeGuid(r.title, r.requested_by, false) +
                               " found: nothing to destroy");
     }
+    if (!r.requested_by.empty()) {
+      // A new member of a tree starts in its root's state (a destroyed tree takes no newcomer).
+      SLAPOS_ASSIGN_OR_RETURN(std::optional<PartitionRecord> root, tx.FindInstance(r.requested_by, ""));
+      if (root && root->requested_state == "destroyed") {
+        return PermissionDenied("instance tree " + r.requested_by + " is being destroyed; " + r.title +
+                                " cannot be added to it");
+      }
+      if (root && root->requested_state == "stopped") state = "stopped";
+    }
     SLAPOS_ASSIGN_OR_RETURN(SlaConditions sla, ParseSla(r.sla.dump()));
     std::string root = r.requested_by.empty() ? r.title : r.requested_by;
     SLAPOS_ASSIGN_OR_RETURN(p, AllocatePartition(tx, sla, r.title, root));
