@@ -44,7 +44,12 @@ std::string Evaluator::RenderMain(std::shared_ptr<const Template> tmpl, const Va
   keep_alive_.push_back(tmpl);
   auto root = std::make_shared<Frame>();
   if (context.is_dict()) {
-    for (const auto& [k, v] : context.dict->items) root->vars[Str(k)] = v;
+    for (const auto& [k, v] : context.dict->items) {
+      // {"__module__": "json"}: a Python module the jinja2 recipe's context imports.
+      const Value* module = v.is_dict() && v.dict->items.size() == 1 ? v.dict->FindStr("__module__") : nullptr;
+      Value native = module && module->is_string() ? MakeModule(module->s) : MakeUndefined("");
+      root->vars[Str(k)] = native.is_undefined() ? v : native;
+    }
   }
   auto top = std::make_shared<Frame>();
   top->parent = root;

@@ -24,6 +24,8 @@ using FramePtr = std::shared_ptr<Frame>;
 
 // The names every template sees: range, dict, list, namespace, joiner.
 Value MakeGlobals();
+// A Python module available natively ("json": dumps, loads), else Undefined.
+Value MakeModule(const std::string& name);
 
 class Evaluator {
  public:

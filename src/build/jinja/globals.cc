@@ -1,5 +1,9 @@
-// The global functions every template sees: range, dict, list, namespace, joiner.
+// The global functions every template sees: range, dict, list, namespace, joiner; and the
+// Python modules a context may import natively (json).
+#include <nlohmann/json.hpp>
+
 #include "build/jinja/evaluator.h"
+#include "build/jinja/json_value.h"
 #include "build/jinja/ops.h"
 
 namespace slapos::jinja {
@@ -72,7 +76,36 @@ Value Joiner(CallArgs& a) {
   });
 }
 
+Value JsonDumps(CallArgs& a) {
+  Value obj = a.Take(0, "obj");
+  JsonDumpOptions o;
+  o.html_safe = false;
+  o.sort_keys = Truthy(a.Take(99, "sort_keys", MakeBool(false)));
+  Value indent = a.Take(99, "indent", MakeNone());
+  if (!indent.is_none()) o.indent = static_cast<int>(ToInt(indent, "indent"));
+  a.CheckNoExtraKwargs("json.dumps");
+  return MakeString(ToJson(obj, o));
+}
+
+Value JsonLoads(CallArgs& a) {
+  Value text = a.Take(0, "s");
+  a.CheckNoExtraKwargs("json.loads");
+  if (!text.is_string()) Fail("json.loads() needs a str, not " + TypeName(text));
+  nlohmann::json j = nlohmann::json::parse(text.s, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) Fail("json.loads(): invalid JSON: " + ReprString(text.s.substr(0, 80)));
+  return FromJson(j);
+}
+
 }  // namespace
+
+Value MakeModule(const std::string& name) {
+  if (name != "json") return MakeUndefined("");
+  Value m = MakeDict();
+  m.dict->is_namespace = true;
+  m.dict->Set(MakeString("dumps"), MakeCallable("json.dumps", JsonDumps));
+  m.dict->Set(MakeString("loads"), MakeCallable("json.loads", JsonLoads));
+  return m;
+}
 
 Value MakeGlobals() {
   Value g = MakeDict();

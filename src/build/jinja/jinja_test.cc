@@ -51,6 +51,15 @@ TEST(JinjaApiTest, ListGlobalAndB64encode) {
   EXPECT_EQ(R("{{ 'hello'|b64encode }} {{ 'hi'|b64encode }} {{ ''|b64encode }}"), "aGVsbG8= aGk= ");
 }
 
+TEST(JinjaApiTest, JsonModuleFromContext) {
+  // The jinja2 recipe passes `import json_module json` context lines as {"__module__": "json"}.
+  nlohmann::json ctx = {{"json_module", {{"__module__", "json"}}}, {"other", {{"__module__", "os"}}}};
+  EXPECT_EQ(R("{{ json_module.dumps({'b': [1, 'é'], 'a': none}) }}|{{ json_module.dumps({'b': 1, 'a': 2}, sort_keys=true) }}|"
+              "{{ json_module.loads('{\"k\": [1, 2.5, true]}').k }}|{{ other }}",
+              ctx),
+            "{\"b\": [1, \"\\u00e9\"], \"a\": null}|{\"a\": 2, \"b\": 1}|[1, 2.5, True]|{'__module__': 'os'}");
+}
+
 TEST(JinjaApiTest, LoaderIsCalledOncePerTemplate) {
   int calls = 0;
   RenderOptions options;
