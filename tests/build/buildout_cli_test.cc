@@ -1,0 +1,145 @@
+// Runs the real `slapos buildout` on profiles written by the test.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "util/file.h"
+#include "util/process.h"
+#include "util/strings.h"
+#include "util/testing.h"
+
+namespace slapos {
+namespace {
+
+using slapos::testing::TempDir;
+
+struct Out {
+  int code = -1;
+  std::string output;
+};
+
+class BuildoutCli : public ::testing::Test {
+ protected:
+  void Write(const std::string& rel, const std::string& text) {
+    ASSERT_TRUE(MakeDirs(Dirname(dir_.Join(rel))).ok());
+    ASSERT_TRUE(WriteFileAtomic(dir_.Join(rel), text).ok());
+  }
+  Out Slapos(std::vector<std::string> args) {
+    ProcessOptions o;
+    o.argv = {slapos::testing::SlaposBinary(), "buildout"};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.cwd = dir_.path();
+    o.timeout_seconds = 60;
+    Result<ProcessResult> r = RunProcess(o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? Out{r->exit_code, r->output} : Out{};
+  }
+  std::string Read(const std::string& rel) {
+    Result<std::string> r = ReadFile(dir_.Join(rel));
+    return r.ok() ? *r : "<missing>";
+  }
+  TempDir dir_{"slapos-buildout-cli"};
+};
+
+const char kProfile[] =
+    "[buildout]\n"
+    "parts = cfg\n"
+    "[directory]\n"
+    "recipe = slapos.cookbook:mkdirectory\n"
+    "etc = ${buildout:directory}/etc\n"
+    "[cfg]\n"
+    "recipe = slapos.recipe.template\n"
+    "inline = port=${:port} etc=${directory:etc} literal=$${x:y}\n"
+    "output = ${directory:etc}/app.conf\n"
+    "port = 8080\n"
+    "[macro-only]\n"
+    "url = ${:_profile_base_location_}/${:filename}\n";
+
+TEST_F(BuildoutCli, HelpAndBadCommand) {
+  Out h = Slapos({"--help"});
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.output.find("annotate"), std::string::npos) << h.output;
+  Write("buildout.cfg", kProfile);
+  Out b = Slapos({"frobnicate"});
+  EXPECT_EQ(b.code, 1);
+  EXPECT_EQ(b.output, "slapos buildout: error: unknown command 'frobnicate'; expected install, annotate or "
+                      "resolve (see --help)\n");
+}
+
+TEST_F(BuildoutCli, ResolvePrintsSubstitutedSectionsAndInstallOrderAndWritesNothing) {
+  Write("buildout.cfg", kProfile);
+  Out r = Slapos({"resolve", "cfg:port=9090"});
+  // Overrides come before the command word.
+  EXPECT_EQ(r.code, 1);
+  r = Slapos({"cfg:port=9090", "resolve"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["install_order"], nlohmann::json::array({"directory", "cfg"}));
+  EXPECT_EQ(j["sections"]["cfg"]["output"], dir_.Join("etc/app.conf"));
+  EXPECT_EQ(j["sections"]["cfg"]["inline"], "port=9090 etc=" + dir_.Join("etc") + " literal=${x:y}");
+  EXPECT_EQ(j["sections"]["buildout"]["parts-directory"], dir_.Join("parts"));
+  EXPECT_TRUE(j["unresolved"].contains("macro-only"));
+  EXPECT_FALSE(PathExists(dir_.Join("etc")));
+  EXPECT_FALSE(PathExists(dir_.Join(".installed.cfg")));
+  EXPECT_FALSE(PathExists(dir_.Join("parts")));
+}
+
+TEST_F(BuildoutCli, AnnotateShowsWhereEachOptionComesFrom) {
+  Write("base.cfg", "[cfg]\nport = 1\n");
+  Write("buildout.cfg", std::string("[buildout]\nextends = base.cfg\n") + (kProfile + 11));
+  Out a = Slapos({"annotate"});
+  ASSERT_EQ(a.code, 0) << a.output;
+  EXPECT_NE(a.output.find("[cfg]\n"), std::string::npos) << a.output;
+  EXPECT_NE(a.output.find("port= 8080\n    " + dir_.Join("buildout.cfg") + ":11\n"), std::string::npos) << a.output;
+  EXPECT_NE(a.output.find("installed= .installed.cfg\n    DEFAULT_VALUE\n"), std::string::npos) << a.output;
+  EXPECT_FALSE(PathExists(dir_.Join("etc")));
+}
+
+TEST_F(BuildoutCli, InstallRerunAndChange) {
+  Write("buildout.cfg", kProfile);
+  Out i = Slapos({"-c", dir_.Join("buildout.cfg")});
+  ASSERT_EQ(i.code, 0) << i.output;
+  EXPECT_EQ(i.output, "Installing directory.\nInstalling cfg.\n");
+  EXPECT_EQ(Read("etc/app.conf"), "port=8080 etc=" + dir_.Join("etc") + " literal=${x:y}");
+  Out again = Slapos({"install"});
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(again.output, "Updating directory.\nUpdating cfg.\n");
+  Out changed = Slapos({"-o", "-N", "cfg:port=1", "install"});
+  ASSERT_EQ(changed.code, 0) << changed.output;
+  EXPECT_EQ(changed.output, "Uninstalling cfg (options changed).\nUpdating directory.\nInstalling cfg.\n");
+  EXPECT_EQ(Read("etc/app.conf"), "port=1 etc=" + dir_.Join("etc") + " literal=${x:y}");
+}
+
+TEST_F(BuildoutCli, ErrorsNameFileLineAndOption) {
+  Write("buildout.cfg", std::string(kProfile) + "[cfg]\nport = ${nowhere:port}\n");
+  Out r = Slapos({"install"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.output, "slapos buildout: error: " + dir_.Join("buildout.cfg") +
+                          ":14: [cfg] option 'port': ${nowhere:port} refers to section [nowhere], which does "
+                          "not exist\n");
+  EXPECT_FALSE(PathExists(dir_.Join(".installed.cfg")));
+  Write("buildout.cfg", "[buildout]\nparts = x\n[x]\nrecipe = no.such.recipe\n");
+  r = Slapos({"resolve"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find(":4: [x] option 'recipe': unknown recipe 'no.such.recipe'; available recipes: "),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("slapos.cookbook:mkdirectory"), std::string::npos) << r.output;
+}
+
+TEST_F(BuildoutCli, RemoteExtendsThroughHttp) {
+  int port = slapos::testing::PickFreePort();
+  Write("www/base.cfg", "[cfg]\nport = 7000\nfrom = ${:_profile_base_location_}\n");
+  slapos::testing::ChildProcess server({"python3", "-m", "http.server", std::to_string(port), "--bind",
+                                        "127.0.0.1", "--directory", dir_.Join("www")},
+                                       dir_.Join("http.log"));
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  Write("buildout.cfg", "[buildout]\nextends = " + url + "/base.cfg\nparts =\n[cfg]\nx = ${:port}\n");
+  Out r;
+  ASSERT_TRUE(slapos::testing::WaitFor([&] { r = Slapos({"resolve"}); return r.code == 0; }, 10)) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["sections"]["cfg"]["x"], "7000");
+  EXPECT_EQ(j["sections"]["cfg"]["from"], url);
+}
+
+}  // namespace
+}  // namespace slapos
