@@ -1,0 +1,245 @@
+// `slapos node ...`: the compute node's commands (docs/node.md).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "node/config.h"
+#include "node/format.h"
+#include "node/linux_system.h"
+#include "node/promise.h"
+#include "node/usage.h"
+#include "util/env.h"
+#include "util/log.h"
+
+namespace slapos::cli {
+
+namespace {
+
+using node::ConfigUse;
+using node::NodeConfig;
+
+constexpr int kExitUsage = 5;  // bad usage or not root (SlapOS's code)
+
+struct Common {
+  std::string cfg;
+  std::string log_level = "info";
+  void Add(CLI::App& app) {
+    app.add_option("--cfg", cfg, "node configuration (default: $SLAPOS_CONFIGURATION or /etc/opt/slapos/slapos.cfg)");
+    app.add_option("--log-level", log_level, "debug, info, warning or error")->capture_default_str();
+  }
+};
+
+Result<NodeConfig> Load(const Common& common, ConfigUse use, bool need_root) {
+  LogLevel level;
+  if (!ParseLogLevel(common.log_level, &level)) return InvalidArgument("--log-level: unknown level '" + common.log_level + "'");
+  SetLogLevel(level);
+  SLAPOS_ASSIGN_OR_RETURN(NodeConfig c, node::LoadNodeConfig(node::DefaultNodeConfigPath(common.cfg), use));
+  if (need_root && c.root_check && geteuid() != 0)
+    return PermissionDenied("this command must run as root (or set root_check = false in " + c.path + ")");
+  if (!c.log_file.empty()) SetLogFile(c.log_file);
+  return c;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "slapos node: %s\n", s.message().c_str());
+  return s.code() == Code::kPermissionDenied || s.code() == Code::kInvalidArgument ? kExitUsage : 1;
+}
+
+bool ParseTrueFalse(const std::string& flag, const std::string& v, bool* out) {
+  if (v == "True" || v == "true") return *out = true, true;
+  if (v == "False" || v == "false") return *out = false, true;
+  std::fprintf(stderr, "slapos node format: %s must be True or False, not '%s'\n", flag.c_str(), v.c_str());
+  return false;
+}
+
+int RunFormat(const std::vector<std::string>& args) {
+  CLI::App app{"Create or verify the node's partitions: users, groups, directories, addresses, taps "
+               "(node.md §1). A rerun on a formatted node changes nothing.",
+               "slapos node format"};
+  Common common;
+  common.Add(app);
+  std::string alter_user, alter_network;
+  bool now = false;
+  app.add_option("--alter_user", alter_user, "True|False: override [slapformat] alter_user");
+  app.add_option("--alter_network", alter_network, "True|False: override [slapformat] alter_network");
+  app.add_flag("--now", now, "accepted for compatibility: this node never sleeps before formatting");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  auto config = Load(common, ConfigUse::kFormat, true);
+  if (!config.ok()) return Fail(config.status());
+  if (!alter_user.empty() && !ParseTrueFalse("--alter_user", alter_user, &config->alter_user)) return kExitUsage;
+  if (!alter_network.empty() && !ParseTrueFalse("--alter_network", alter_network, &config->alter_network))
+    return kExitUsage;
+  if (config->alter_network && (config->interface_name.empty() || config->ipv4_local_network.empty()))
+    return Fail(InvalidArgument(config->path + ": interface_name and ipv4_local_network are required when "
+                                "alter_network is true"));
+  auto system = node::NewLinuxSystem();
+  auto result = node::Format(*config, *system, *Env::Default());
+  if (!result.ok()) return Fail(result.status());
+  std::printf("node %s: %zu partitions, %zu changes\n", result->computer.reference.c_str(),
+              result->computer.partitions.size(), result->changes.size());
+  for (const auto& p : result->computer.partitions)
+    std::printf("  %s user %s ipv4 %s ipv6 %s%s\n", p.reference.c_str(), p.user.c_str(),
+                p.ipv4.empty() ? "-" : p.ipv4.c_str(), p.ipv6.empty() ? "-" : p.ipv6.c_str(),
+                p.tap_created ? (" tap " + p.tap).c_str() : "");
+  return 0;
+}
+
+int RunUnformat(const std::vector<std::string>& args) {
+  CLI::App app{"Remove everything 'slapos node format' created: taps, addresses, local routes, partition "
+               "directories (with their contents), partition users and groups, the software user and the saved "
+               "definition. software_root and instance_root themselves are kept.",
+               "slapos node unformat"};
+  Common common;
+  common.Add(app);
+  bool yes = false;
+  app.add_flag("--yes", yes, "really do it (required)");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  if (!yes) {
+    std::fprintf(stderr, "slapos node unformat: this deletes every partition and its data; add --yes to confirm\n");
+    return kExitUsage;
+  }
+  auto config = Load(common, ConfigUse::kSlapgrid, true);
+  if (!config.ok()) return Fail(config.status());
+  auto system = node::NewLinuxSystem();
+  auto changes = node::Unformat(*config, *system);
+  if (!changes.ok()) return Fail(changes.status());
+  std::printf("removed: %zu items\n", changes->size());
+  return 0;
+}
+
+// Partitions of the saved definition, with their uid/gid when the user exists.
+struct LocalPartition {
+  node::PartitionDefinition def;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+};
+
+Result<std::vector<LocalPartition>> LocalPartitions(const NodeConfig& config, const std::string& only) {
+  auto system = node::NewLinuxSystem();
+  SLAPOS_ASSIGN_OR_RETURN(auto def, node::LoadComputerDefinition(config, *system));
+  if (def.partitions.empty())
+    return FailedPrecondition("no partitions in " + config.computer_json + "; run 'slapos node format' first");
+  std::vector<LocalPartition> out;
+  for (const auto& p : def.partitions) {
+    if (!only.empty() && p.reference != only) continue;
+    LocalPartition lp{p, std::nullopt, std::nullopt};
+    SLAPOS_ASSIGN_OR_RETURN(auto user, system->LookupUser(p.user));
+    if (user) {
+      lp.uid = user->uid;
+      lp.gid = user->gid;
+    }
+    out.push_back(lp);
+  }
+  if (!only.empty() && out.empty()) return InvalidArgument("Unknown partition(s): " + only);
+  return out;
+}
+
+int RunPromise(const std::vector<std::string>& args) {
+  CLI::App app{"Run the promises (etc/promise/*) of every formatted partition as its user; exit 2 when one fails.",
+               "slapos node promise"};
+  Common common;
+  common.Add(app);
+  std::string only;
+  double timeout = -1;
+  app.add_option("--only-cp,--only", only, "one partition id (slappartN)");
+  app.add_option("--promise-timeout", timeout, "seconds per promise (default: promise_timeout, 20)");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  auto config = Load(common, ConfigUse::kSlapgrid, true);
+  if (!config.ok()) return Fail(config.status());
+  auto parts = LocalPartitions(*config, only);
+  if (!parts.ok()) return Fail(parts.status());
+  int rc = 0;
+  for (const auto& p : *parts) {
+    node::PromiseRunOptions o;
+    o.partition_path = p.def.path;
+    o.uid = p.uid;
+    o.gid = p.gid;
+    o.timeout_seconds = timeout >= 0 ? timeout : config->promise_timeout;
+    if (!o.uid && config->root_check) return Fail(FailedPrecondition("user " + p.def.user + " does not exist"));
+    auto results = node::RunPromises(o, *Env::Default());
+    if (!results.ok()) return Fail(results.status());
+    for (const auto& r : *results)
+      std::printf("%s %s: %s%s\n", p.def.reference.c_str(), r.name.c_str(), r.failed ? "FAILED" : "OK",
+                  r.failed ? (" " + r.message).c_str() : "");
+    if (node::FirstPromiseFailure(*results)) rc = 2;
+  }
+  return rc;
+}
+
+int RunUsage(const std::vector<std::string>& args) {
+  CLI::App app{"Measure each formatted partition's usage now: processes, CPU seconds, memory and disk bytes "
+               "(what 'slapos node report' sends).",
+               "slapos node usage"};
+  Common common;
+  common.Add(app);
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  auto config = Load(common, ConfigUse::kSlapgrid, false);
+  if (!config.ok()) return Fail(config.status());
+  auto parts = LocalPartitions(*config, "");
+  if (!parts.ok()) return Fail(parts.status());
+  std::vector<node::PartitionToMeasure> measure;
+  for (const auto& p : *parts) measure.push_back({p.def.reference, p.def.path, p.uid.value_or(0)});
+  auto usage = node::MeasurePartitions(measure);
+  if (!usage.ok()) return Fail(usage.status());
+  std::printf("%-12s %9s %12s %14s %14s\n", "partition", "processes", "cpu_seconds", "memory_bytes", "disk_bytes");
+  for (const auto& u : *usage)
+    std::printf("%-12s %9d %12.2f %14lld %14lld\n", u.reference.c_str(), u.processes, u.cpu_seconds,
+                static_cast<long long>(u.memory_bytes), static_cast<long long>(u.disk_bytes));
+  return 0;
+}
+
+void PrintNodeHelp(FILE* out) {
+  std::fprintf(out,
+               "usage: slapos node COMMAND [OPTIONS]\n\n"
+               "Compute node commands (configuration: --cfg, $SLAPOS_CONFIGURATION or "
+               "/etc/opt/slapos/slapos.cfg):\n"
+               "  format     create or verify users, partitions and addresses (root)\n"
+               "  unformat   remove everything format created (root)\n"
+               "  promise    run the partitions' promises (root)\n"
+               "  usage      measure the partitions' CPU, memory and disk use\n\n"
+               "Run 'slapos node COMMAND --help' for the options of one command.\n");
+}
+
+int RunNode(const std::string&, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintNodeHelp(args.empty() ? stderr : stdout);
+    return args.empty() ? kExitUsage : 0;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  const std::string& verb = args[0];
+  if (verb == "format") return RunFormat(rest);
+  if (verb == "unformat") return RunUnformat(rest);
+  if (verb == "promise") return RunPromise(rest);
+  if (verb == "usage") return RunUsage(rest);
+  std::fprintf(stderr, "slapos node: unknown command '%s'; run 'slapos node --help'\n", verb.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+SLAPOS_COMMAND("node", "compute node: format, promise, usage (see 'slapos node --help')", RunNode);
+
+}  // namespace slapos::cli

@@ -1,0 +1,178 @@
+// `slapos node format` for real, as root: 10 partitions on a veth pair the test creates.
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "util/file.h"
+#include "util/process.h"
+#include "util/strings.h"
+#include "util/testing.h"
+
+namespace slapos {
+namespace {
+
+ProcessResult Exec(const std::vector<std::string>& argv) {
+  ProcessOptions o;
+  o.argv = argv;
+  o.timeout_seconds = 120;
+  auto r = RunProcess(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ProcessResult{};
+}
+
+std::string Sh(const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}).output; }
+
+class NodeFormatE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates users, addresses and a veth pair";
+    tag = "sf" + std::to_string(getpid() % 100000);
+    veth = tag + "a";
+    ASSERT_TRUE(Exec({"ip", "link", "add", veth, "type", "veth", "peer", "name", tag + "b"}).success());
+    created_veth = true;
+    ASSERT_TRUE(Exec({"ip", "link", "set", veth, "up"}).success());
+    prefix = "fd5a:" + std::to_string(getpid() % 10000) + ":1:2";
+    ASSERT_TRUE(Exec({"ip", "-6", "addr", "add", prefix + "::1/64", "dev", veth, "nodad"}).success());
+    cfg = dir.Join("slapos.cfg");
+    WriteConfig(10, "");
+  }
+  void TearDown() override {
+    if (!created_veth) return;
+    Exec({SLAPOS(), "node", "unformat", "--yes", "--cfg", cfg});
+    Exec({"ip", "link", "del", veth});
+  }
+  static std::string SLAPOS() { return testing::SlaposBinary(); }
+
+  void WriteConfig(int amount, const std::string& extra) {
+    std::string text = "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = http://127.0.0.1:1\n" +
+                       "software_root = " + dir.Join("soft") + "\ninstance_root = " + dir.Join("srv") +
+                       "\ncomputer_json = " + dir.Join("state/slapos.json") +
+                       "\n[slapformat]\npartition_amount = " + std::to_string(amount) +
+                       "\ninterface_name = " + (iface.empty() ? veth : iface) + "\nipv4_local_network = 10.213.7.0/24\n" +
+                       "create_tap = true\npartition_base_name = " + tag + "p\nuser_base_name = " + tag +
+                       "u\ntap_base_name = " + tag + "t\nsoftware_user = " + tag + "soft\n" + extra;
+    ASSERT_TRUE(WriteFileAtomic(cfg, text).ok());
+  }
+
+  nlohmann::json Addresses() { return nlohmann::json::parse(Sh("ip -j addr show dev " + veth)); }
+  bool HasAddress(const std::string& a, int len) {
+    for (const auto& link : Addresses())
+      for (const auto& ai : link["addr_info"])
+        if (ai.value("local", "") == a && ai.value("prefixlen", 0) == len) return true;
+    return false;
+  }
+
+  testing::TempDir dir{"node-format-e2e"};
+  std::string tag, veth, prefix, cfg, iface;
+  bool created_veth = false;
+};
+
+TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
+  chmod(dir.path().c_str(), 0755);
+  ProcessResult first = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--now"});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+
+  passwd* soft = getpwnam((tag + "soft").c_str());
+  ASSERT_NE(soft, nullptr);
+  EXPECT_EQ(std::string(soft->pw_dir), dir.Join("soft"));
+  struct stat st{};
+  ASSERT_EQ(stat(dir.Join("soft").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, soft->pw_uid);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+
+  auto def = nlohmann::json::parse(*ReadFile(dir.Join("state/slapos.json")));
+  ASSERT_EQ(def["partition_list"].size(), 10u);
+  std::set<std::string> ipv4s;
+  for (int i = 0; i < 10; ++i) {
+    SCOPED_TRACE(i);
+    std::string user = tag + "u" + std::to_string(i), path = dir.Join("srv/" + tag + "p" + std::to_string(i));
+    passwd* pw = getpwnam(user.c_str());
+    ASSERT_NE(pw, nullptr);
+    EXPECT_EQ(std::string(pw->pw_dir), path);
+    EXPECT_EQ(std::string(pw->pw_shell), "/bin/sh");
+    group* gr = getgrgid(pw->pw_gid);
+    ASSERT_NE(gr, nullptr);
+    EXPECT_EQ(std::string(gr->gr_name), user);
+    EXPECT_NE(Sh("id -nG " + user).find(tag + "soft"), std::string::npos);
+    EXPECT_EQ(SplitWhitespace(Sh("passwd -S " + user)).at(1), "L");
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0750u);
+    EXPECT_EQ(st.st_uid, pw->pw_uid);
+    EXPECT_EQ(st.st_gid, pw->pw_gid);
+    const auto& p = def["partition_list"][i];
+    std::string ipv4 = p["ipv4"], ipv6 = p["ipv6"];
+    EXPECT_TRUE(StartsWith(ipv4, "10.213.7.")) << ipv4;
+    ipv4s.insert(ipv4);
+    EXPECT_TRUE(HasAddress(ipv4, 32)) << ipv4;
+    EXPECT_EQ(ipv6, prefix + "::" + fmt::format("{:x}", i + 2));
+    EXPECT_TRUE(HasAddress(ipv6, 64)) << ipv6;
+    std::string owner = Sh("cat /sys/class/net/" + tag + "t" + std::to_string(i) + "/owner");
+    EXPECT_EQ(std::string(Trim(owner)), std::to_string(pw->pw_uid));
+    std::string range = p["ipv6_range"];
+    EXPECT_NE(Sh("ip -6 route show table local type local dev lo"), "");
+    EXPECT_NE(Sh("ip -6 route show table local type local dev lo").find(range.substr(0, range.find('/'))),
+              std::string::npos)
+        << range;
+    EXPECT_TRUE(PathExists(path + "/.slapos-resource"));
+  }
+  EXPECT_EQ(ipv4s.size(), 10u);
+
+  // A rerun changes nothing: same users, same addresses, same definition.
+  std::string passwd_before = Sh("grep '^" + tag + "' /etc/passwd /etc/group /etc/shadow");
+  std::string addr_before = Sh("ip addr show dev " + veth);
+  std::string def_before = *ReadFile(dir.Join("state/slapos.json"));
+  ProcessResult second = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("10 partitions, 0 changes"), std::string::npos) << second.output;
+  EXPECT_EQ(Sh("grep '^" + tag + "' /etc/passwd /etc/group /etc/shadow"), passwd_before);
+  EXPECT_EQ(Sh("ip addr show dev " + veth), addr_before);
+  EXPECT_EQ(*ReadFile(dir.Join("state/slapos.json")), def_before);
+
+  // Fewer partitions is refused and changes nothing.
+  WriteConfig(5, "");
+  ProcessResult fewer = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  EXPECT_EQ(fewer.exit_code, 1) << fewer.output;
+  EXPECT_NE(fewer.output.find("partition_amount"), std::string::npos) << fewer.output;
+  EXPECT_EQ(*ReadFile(dir.Join("state/slapos.json")), def_before);
+  WriteConfig(10, "");
+
+  ProcessResult removed = Exec({SLAPOS(), "node", "unformat", "--yes", "--cfg", cfg});
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(Sh("grep '^" + tag + "' /etc/passwd /etc/group"), "");
+  EXPECT_FALSE(PathExists(dir.Join("srv/" + tag + "p0")));
+  EXPECT_FALSE(PathExists("/sys/class/net/" + tag + "t0"));
+  for (const auto& link : Addresses())
+    for (const auto& ai : link["addr_info"]) {
+      std::string a = ai.value("local", "");
+      EXPECT_FALSE(StartsWith(a, "10.213.7.")) << a;
+    }
+  EXPECT_EQ(Sh("ip -6 route show table local type local dev lo | grep " + prefix.substr(0, 9)), "");
+}
+
+TEST_F(NodeFormatE2ETest, BadConfigurationChangesNothing) {
+  WriteConfig(10, "ipv6_prefixshift = 3\n");
+  ProcessResult r = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  EXPECT_EQ(r.exit_code, 5) << r.output;
+  EXPECT_NE(r.output.find("ipv6_prefixshift"), std::string::npos) << r.output;
+  EXPECT_EQ(getpwnam((tag + "soft").c_str()), nullptr);
+  EXPECT_FALSE(PathExists(dir.Join("srv")));
+
+  iface = "nosuch" + tag;
+  WriteConfig(10, "");
+  r = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("nosuch"), std::string::npos) << r.output;
+  EXPECT_EQ(getpwnam((tag + "soft").c_str()), nullptr);
+
+  r = Exec({SLAPOS(), "node", "format", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--alter_network"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace slapos
