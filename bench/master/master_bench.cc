@@ -107,6 +107,8 @@ Master StartMaster(const std::string& slapos, const std::string& db, int port) {
   if (m.pid == 0) {
     std::string p = std::to_string(port);
     std::string log = db + ".log";
+    FILE* devnull = std::fopen("/dev/null", "w");
+    if (devnull) ::dup2(fileno(devnull), 1);  // keep the "listening on" line out of the report
     execl(slapos.c_str(), slapos.c_str(), "master", "--port", p.c_str(), "--db", db.c_str(), "--log-file",
           log.c_str(), "--no-access-log", static_cast<char*>(nullptr));
     _exit(127);
