@@ -95,7 +95,7 @@ class CronDRecipe : public Recipe {
     if (name.find('/') != std::string::npos)
       return InvalidArgument("part [" + part + "]: name '" + name + "' may not contain '/'");
     std::string path = JoinPath(dir, name);
-    SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, frequency + " " + command + "\n", 0644));
+    SLAPOS_RETURN_IF_ERROR(WriteFileIfChanged(path, frequency + " " + command + "\n", 0644));
     return std::vector<std::string>{path};
   }
   Status Update(const std::string& part, const Options& options, const BuildContext& ctx) override {

@@ -105,9 +105,7 @@ class Jinja2Recipe : public Recipe {
     auto rendered = jinja::Render(source, prep.context, ro);
     if (!rendered.ok()) return rendered.status().WithContext("part [" + part + "]");
     SLAPOS_ASSIGN_OR_RETURN(unsigned mode, GetMode(part, options, "mode", 0644));
-    SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(output)));
-    SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(output, *rendered, mode));
-    if (chmod(output.c_str(), mode) != 0) return ErrnoError("chmod " + output, errno);
+    SLAPOS_RETURN_IF_ERROR(WriteFileIfChanged(output, *rendered, mode));
     return std::vector<std::string>{output};
   }
 

@@ -1,5 +1,7 @@
 #include "build/recipes/options.h"
 
+#include <sys/stat.h>
+
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -56,6 +58,18 @@ Result<unsigned> GetMode(const std::string& part, const Options& options, const 
     return InvalidArgument("part [" + part + "]: option '" + key + "' = '" + v +
                            "' is not an octal file mode; write e.g. 0755");
   return mode;
+}
+
+Status WriteFileIfChanged(const std::string& path, const std::string& content, unsigned mode) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 07777) == mode) {
+    auto old = ReadFile(path);
+    if (old.ok() && *old == content) return Status::OK();
+  }
+  SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path)));
+  SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, content, mode));
+  if (chmod(path.c_str(), mode) != 0) return ErrnoError("chmod " + path, errno);
+  return Status::OK();
 }
 
 std::string DefaultLocation(const std::string& part, const BuildContext& ctx) {

@@ -24,6 +24,9 @@ std::vector<std::string> Lines(const std::string& value);
 // Octal file mode ("0755", "755", "0o644"); `fallback` when absent.
 Result<unsigned> GetMode(const std::string& part, const Options& options, const std::string& key,
                          unsigned fallback);
+// Writes `content` at `path` (parents created) with exactly `mode`, atomically; does nothing
+// when the file already holds that content and mode (no-op reruns stay cheap: no fsync).
+Status WriteFileIfChanged(const std::string& path, const std::string& content, unsigned mode);
 // <parts-directory>/<part>.
 std::string DefaultLocation(const std::string& part, const BuildContext& ctx);
 // Quotes `word` for /bin/sh (single quotes unless it is plainly safe).

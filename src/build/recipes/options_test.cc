@@ -1,6 +1,7 @@
 #include "build/recipes/options.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "util/file.h"
 #include "util/testing.h"
@@ -67,6 +68,23 @@ TEST(RecipeOptionsTest, SharedLocationIsStableAndFindsFinishedBuilds) {
   auto p2 = SharedLocation("zlib", opts, ctx);
   EXPECT_TRUE(p2->complete);
   EXPECT_EQ(p2->location, in_a);
+}
+
+TEST(RecipeOptionsTest, WriteFileIfChangedSkipsIdenticalFiles) {
+  testing::TempDir tmp;
+  std::string path = tmp.Join("sub/f");
+  ASSERT_TRUE(WriteFileIfChanged(path, "one", 0640).ok());
+  EXPECT_EQ(*ReadFile(path), "one");
+  struct stat before, after;
+  ASSERT_EQ(stat(path.c_str(), &before), 0);
+  ASSERT_TRUE(WriteFileIfChanged(path, "one", 0640).ok());
+  ASSERT_EQ(stat(path.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);  // not rewritten (an atomic write renames a new inode)
+  ASSERT_TRUE(WriteFileIfChanged(path, "one", 0600).ok());  // the mode alone changed
+  ASSERT_EQ(stat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_mode & 0777, 0600u);
+  ASSERT_TRUE(WriteFileIfChanged(path, "two", 0600).ok());
+  EXPECT_EQ(*ReadFile(path), "two");
 }
 
 TEST(RecipeOptionsTest, SharedWithoutSharedPartListIsAClearError) {

@@ -85,9 +85,7 @@ class PromisePluginRecipe : public Recipe {
     SLAPOS_ASSIGN_OR_RETURN(std::string output, Require(part, options, "output"));
     SLAPOS_ASSIGN_OR_RETURN(std::string script, CheckScript(part, options));
     SLAPOS_ASSIGN_OR_RETURN(unsigned mode, GetMode(part, options, "mode", 0755));
-    SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(output)));
-    SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(output, script, mode));
-    if (chmod(output.c_str(), mode) != 0) return ErrnoError("chmod " + output, errno);
+    SLAPOS_RETURN_IF_ERROR(WriteFileIfChanged(output, script, mode));
     return std::vector<std::string>{output};
   }
 

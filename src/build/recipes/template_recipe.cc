@@ -74,9 +74,7 @@ class SubstitutionTemplateRecipe : public Recipe {
     SLAPOS_ASSIGN_OR_RETURN(std::string text, Render(part, options, ctx));
     SLAPOS_ASSIGN_OR_RETURN(unsigned mode, GetMode(part, options, "mode", 0644));
     std::string output = Output(options);
-    SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(output)));
-    SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(output, text, mode));
-    if (chmod(output.c_str(), mode) != 0) return ErrnoError("chmod " + output, errno);
+    SLAPOS_RETURN_IF_ERROR(WriteFileIfChanged(output, text, mode));
     return std::vector<std::string>{output};
   }
 

@@ -59,9 +59,7 @@ class WrapperRecipe : public Recipe {
     }
     SLAPOS_ASSIGN_OR_RETURN(std::string path, WrapperPath(part, options));
     SLAPOS_ASSIGN_OR_RETURN(std::string script, Script(part, options));
-    SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path)));
-    SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, script, 0700));
-    if (chmod(path.c_str(), 0700) != 0) return ErrnoError("chmod " + path, errno);
+    SLAPOS_RETURN_IF_ERROR(WriteFileIfChanged(path, script, 0700));
     return std::vector<std::string>{path};
   }
 
