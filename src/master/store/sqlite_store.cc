@@ -77,6 +77,13 @@ CREATE TABLE shared_instance (
 );
 CREATE INDEX shared_host ON shared_instance(host_partition_id);
 )sql",
+    // 2: fewer index writes per allocation. Roots stay out of the tree index; host candidates
+    // for shared instances are found by scanning busy partitions.
+    R"sql(
+DROP INDEX partition_host;
+DROP INDEX partition_tree;
+CREATE INDEX partition_tree ON partition(requested_by) WHERE busy = 1 AND requested_by != '';
+)sql",
 };
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -336,7 +343,7 @@ class SqliteStore : public Store, public StoreTx {
 
   Result<std::vector<PartitionRecord>> ListTreeMembers(const std::string& root_title) override {
     return Partitions(std::string("SELECT ") + kPartitionColumns +
-                          "WHERE p.busy = 1 AND p.requested_by = ?1 ORDER BY p.title",
+                          "WHERE p.busy = 1 AND p.requested_by != '' AND p.requested_by = ?1 ORDER BY p.title",
                       root_title);
   }
 

@@ -84,6 +84,20 @@ TEST(MasterSqliteStoreTest, OneBusyPartitionPerInstance) {
   EXPECT_FALSE(st.ok()) << "the unique index must refuse a second partition for one instance";
 }
 
+TEST(MasterSqliteStoreTest, RefusesADatabaseFromANewerSlapos) {
+  testing::TempDir dir;
+  std::string path = dir.Join("m.db");
+  ASSERT_TRUE(OpenSqliteStore(path).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer slapos"), std::string::npos) << store.status().message();
+}
+
 TEST(MasterSqliteStoreTest, UnwritableDatabaseNamesTheFile) {
   auto store = OpenSqliteStore("/nonexistent-dir/x/m.db");
   ASSERT_FALSE(store.ok());
