@@ -211,10 +211,14 @@ Value Evaluator::ApplyFilterChain(const Expr& chain, Value subject, const FrameP
 Value Evaluator::MakeMacro(const Stmt& def, const std::string& name, FramePtr closure) {
   const std::string* tmpl = tmpl_;
   const Stmt* d = &def;
-  return MakeCallable(name, [this, d, name, closure, tmpl](CallArgs& args) {
+  // The defining frame usually holds the macro itself: keep it alive here, not through the
+  // macro, so that no reference cycle outlives the render.
+  pinned_frames_.push_back(closure);
+  std::weak_ptr<Frame> weak = closure;
+  return MakeCallable(name, [this, d, name, weak, tmpl](CallArgs& args) {
     TemplateScope scope(this, tmpl);
     auto frame = std::make_shared<Frame>();
-    frame->parent = closure;
+    frame->parent = weak.lock();
     size_t n = d->params.size();
     for (size_t k = 0; k < n; ++k) {
       const std::string& p = d->params[k];

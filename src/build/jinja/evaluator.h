@@ -63,6 +63,7 @@ class Evaluator {
   std::map<std::string, std::shared_ptr<const Template>> templates_;
   std::map<std::string, Value> modules_;  // imports without context, by template name
   std::vector<std::shared_ptr<const Template>> keep_alive_;
+  std::vector<FramePtr> pinned_frames_;  // frames that macros close over (see MakeMacro)
   Value globals_;
   int depth_ = 0;  // macro/include nesting, bounded
   Value* hole_ = nullptr;

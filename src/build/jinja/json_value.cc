@@ -92,6 +92,7 @@ std::string KeyText(const Value& k) {
 }
 
 void Dump(std::string& out, const Value& v, const JsonDumpOptions& o, int level) {
+  if (level > 500) Fail("values nest too deeply to write as JSON (does a list or dict contain itself?)");
   auto newline = [&](int lvl) {
     out += '\n';
     out.append(static_cast<size_t>(o.indent * lvl), ' ');

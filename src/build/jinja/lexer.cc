@@ -55,6 +55,7 @@ class Lexer {
       size_t k = FindOpener(pos_);
       if (k == std::string::npos) {
         EmitText(src_.substr(pos_), line_);
+        CountLines(pos_, src_.size());
         break;
       }
       std::string text = src_.substr(pos_, k - pos_);

@@ -183,6 +183,11 @@ ExprPtr ExprParser::ParseUnary(bool with_filter) {
 }
 
 ExprPtr ExprParser::ParsePrimary() {
+  if (++nesting_ > 200) Error(Cur().line, "expression nests too deeply (more than 200 levels)");
+  struct Unnest {
+    int& n;
+    ~Unnest() { --n; }
+  } unnest{nesting_};
   const Token& t = Cur();
   int line = t.line;
   auto lit = Node(ExprKind::kLiteral, line);

@@ -102,6 +102,7 @@ class ExprParser {
 
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int nesting_ = 0;  // ParsePrimary recursion depth, bounded
   const std::string& name_;
 };
 

@@ -213,6 +213,20 @@ std::string ReprString(std::string_view s) {
   return out;
 }
 
+namespace {
+// Bounds the recursion of Repr/Equals over nested (possibly self-containing) containers.
+thread_local int g_nesting = 0;
+struct NestingGuard {
+  NestingGuard() {
+    if (++g_nesting > 500) {
+      --g_nesting;
+      Fail("values nest too deeply (more than 500 levels; does a list or dict contain itself?)");
+    }
+  }
+  ~NestingGuard() { --g_nesting; }
+};
+}  // namespace
+
 static std::string JoinRepr(const List& items) {
   std::string out;
   for (size_t n = 0; n < items.size(); ++n) {
@@ -223,6 +237,7 @@ static std::string JoinRepr(const List& items) {
 }
 
 std::string Repr(const Value& v) {
+  NestingGuard guard;
   switch (v.kind) {
     case Kind::kString: return ReprString(v.s);
     case Kind::kUndefined: return "Undefined";
@@ -257,6 +272,7 @@ std::string Str(const Value& v) {
 }
 
 bool Equals(const Value& a, const Value& b) {
+  NestingGuard guard;
   if (a.is_number() && b.is_number()) {
     if (a.kind != Kind::kFloat && b.kind != Kind::kFloat) {
       return (a.kind == Kind::kBool ? a.b : a.i) == (b.kind == Kind::kBool ? b.b : b.i);
