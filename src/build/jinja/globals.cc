@@ -114,6 +114,12 @@ Value MakeGlobals() {
   g.dict->Set(MakeString("list"), MakeCallable("list", ListFn));
   g.dict->Set(MakeString("namespace"), MakeCallable("namespace", Namespace));
   g.dict->Set(MakeString("joiner"), MakeCallable("joiner", Joiner));
+  // slapos.recipe.template gives templates the Buildout fork's dumps(); its text format is not
+  // known (profiles.md §1.6), so say so instead of writing something Buildout may misread.
+  g.dict->Set(MakeString("dumps"), MakeCallable("dumps", [](CallArgs&) -> Value {
+                Fail("dumps() is not available: the SlapOS Buildout serialisation of non-string values "
+                     "is not implemented (docs/jinja.md); write the value with ~, |string or |tojson");
+              }));
   return g;
 }
 

@@ -11,7 +11,8 @@ namespace slapos::jinja {
 namespace {
 
 const std::set<std::string>& DictMethods() {
-  static const std::set<std::string> k = {"get", "items", "keys", "values", "update", "setdefault", "pop", "copy", "clear"};
+  static const std::set<std::string> k = {"get", "items", "keys", "values", "update", "setdefault", "pop", "copy", "clear",
+                                          "__setitem__", "__getitem__", "__contains__"};
   return k;
 }
 const std::set<std::string>& ListMethods() {
@@ -325,6 +326,20 @@ Value DictMethod(Value& obj, const std::string& name, CallArgs& args) {
     }
     if (args.args.size() > 1) return args.args[1];
     Fail("KeyError: " + Repr(args.args[0]));
+  }
+  if (name == "__setitem__") {
+    ArgCount(args, full, 2, 2);
+    d.Set(args.args[0], args.args[1]);
+    return MakeNone();
+  }
+  if (name == "__getitem__") {
+    ArgCount(args, full, 1, 1);
+    if (const Value* v = d.Find(args.args[0])) return *v;
+    Fail("KeyError: " + Repr(args.args[0]));
+  }
+  if (name == "__contains__") {
+    ArgCount(args, full, 1, 1);
+    return MakeBool(d.Find(args.args[0]) != nullptr);
   }
   if (name == "copy") {
     Value copy = MakeDict();

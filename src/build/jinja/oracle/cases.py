@@ -131,6 +131,7 @@ CASES = [
     ("m_str_misc", "{{ ', '.join(['a', 'b']) }} {{ 'a\\nb\\r\\nc'.splitlines() }} {{ 'A'.lower() }}{{ 'a'.upper() }} {{ 'abcabc'.replace('b', 'X') }} {{ 'abcabc'.replace('b', 'X', 1) }} {{ 'hello'.find('l') }} {{ 'hello'.count('l') }} {{ '7'.zfill(3) }} {{ 'ab'.isdigit() }} {{ '12'.isdigit() }}", {}),
     ("m_str_format_method", "{{ '{}/{}'.format(a, b) }}", {"a": "x", "b": 2}),
     ("m_list", "{{ [3, 1, 2].index(1) }} {{ [1, 1, 2].count(1) }} {% set l = [1, 2, 3] %}{% do l.remove(2) %}{% do l.reverse() %}{{ l }}", {}),
+    ("m_dunder", "{% set d = {} %}{% do d.__setitem__('k', 1) %}{{ d.__getitem__('k') }} {{ d.__contains__('k') }} {{ d }}", {}),
     ("m_partition", "{{ 'k=v=w'.partition('=') }} {{ 'k=v=w'.rpartition('=') }}", {}),
 
     # ---- globals ----
