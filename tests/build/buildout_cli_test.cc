@@ -129,7 +129,7 @@ TEST_F(BuildoutCli, ErrorsNameFileLineAndOption) {
 TEST_F(BuildoutCli, RemoteExtendsThroughHttp) {
   int port = slapos::testing::PickFreePort();
   Write("www/base.cfg", "[cfg]\nport = 7000\nfrom = ${:_profile_base_location_}\n");
-  slapos::testing::ChildProcess server({"python3", "-m", "http.server", std::to_string(port), "--bind",
+  slapos::testing::ChildProcess server({"/usr/bin/python3", "-m", "http.server", std::to_string(port), "--bind",
                                         "127.0.0.1", "--directory", dir_.Join("www")},
                                        dir_.Join("http.log"));
   std::string url = "http://127.0.0.1:" + std::to_string(port);

@@ -101,7 +101,8 @@ struct Loader {
       Result<std::string> r = ReadFile(location);
       if (!r.ok()) {
         std::string why = r.status().message();
-        if (StartsWith(why, "cannot open " + location + ": ")) why = why.substr(13 + location.size());
+        const std::string prefix = "cannot open " + location + ": ";
+        if (StartsWith(why, prefix)) why = why.substr(prefix.size());
         if (from.file.empty())
           return Status(r.status().code(), "cannot read profile '" + location + "': " + why);
         return Status(r.status().code(), from.ToString() + ": extends: cannot open '" + name + "' (" +
@@ -312,7 +313,8 @@ Result<RawConfig> LoadProfile(const std::string& path, const LoadOptions& option
     Result<std::string> text = IsUrl(root) ? Result<std::string>(std::string()) : ReadFile(root);
     if (!text.ok()) {
       std::string why = text.status().message();
-      if (StartsWith(why, "cannot open " + root + ": ")) why = why.substr(13 + root.size());
+      const std::string prefix = "cannot open " + root + ": ";
+      if (StartsWith(why, prefix)) why = why.substr(prefix.size());
       return Status(text.status().code(), "cannot read profile '" + root + "': " + why +
                                               " (give the profile with -c FILE)");
     }

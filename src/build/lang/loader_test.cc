@@ -190,7 +190,7 @@ class ProfileLoaderHttp : public ProfileLoader {
     Write("www/stack/base.cfg", "[s]\nbase = ${:_profile_base_location_}/b\nfrom = base\n");
     Write("www/stack/top.cfg", "[buildout]\nextends = base.cfg\n[s]\nfrom = top\n");
     server_ = std::make_unique<slapos::testing::ChildProcess>(
-        std::vector<std::string>{"python3", "-m", "http.server", std::to_string(port_), "--bind",
+        std::vector<std::string>{"/usr/bin/python3", "-m", "http.server", std::to_string(port_), "--bind",
                                  "127.0.0.1", "--directory", dir_.Join("www")},
         dir_.Join("http.log"));
     ASSERT_TRUE(slapos::testing::WaitFor(

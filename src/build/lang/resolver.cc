@@ -105,6 +105,11 @@ Result<Resolver::State*> Resolver::Init(const std::string& name) {
   }
   auto raw = config_.sections.find(name);
   if (raw == config_.sections.end()) return NotFound("section [" + name + "] does not exist");
+  // [buildout] is always initialised first: it gives recipes their context.
+  if (name != "buildout" && !states_.count("buildout") && config_.sections.count("buildout")) {
+    Result<State*> b = Init("buildout");
+    if (!b.ok()) return b.status();
+  }
 
   auto owned = std::make_unique<State>();
   State& s = *owned;

@@ -96,7 +96,7 @@ TEST_F(BuildoutResolver, ReferenceErrors) {
 
 TEST_F(BuildoutResolver, CycleAcrossSections) {
   auto r = Make("[a]\nx = ${b:y}\n[b]\ny = ${a:x}\n");
-  EXPECT_EQ(Error(*r, "a"), F() + ":2: [a] option 'x': Circular reference in substitutions: a:x -> b:y -> a:x");
+  EXPECT_EQ(Error(*r, "a"), F() + ":4: [b] option 'y': Circular reference in substitutions: b:y -> a:x -> b:y");
 }
 
 TEST_F(BuildoutResolver, Macros) {
