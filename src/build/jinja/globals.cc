@@ -4,6 +4,7 @@
 
 #include "build/jinja/evaluator.h"
 #include "build/jinja/json_value.h"
+#include "build/jinja/methods.h"
 #include "build/jinja/ops.h"
 
 namespace slapos::jinja {
@@ -96,14 +97,32 @@ Value JsonLoads(CallArgs& a) {
   return FromJson(j);
 }
 
+// six.iteritems(d) and friends: the py2/py3 helpers older SlapOS profiles call.
+Value SixView(CallArgs& a, const char* method) {
+  std::string name = std::string("six.iter") + method;
+  Value d = a.Take(0, "d");
+  a.CheckNoExtraKwargs(name);
+  if (!d.is_dict()) Fail(name + "() needs a dict, not " + TypeName(d));
+  if (a.args.size() > 1) Fail(name + "() takes 1 argument (" + std::to_string(a.args.size()) + " given)");
+  CallArgs none;
+  return CallMethod(d, method, none);
+}
+
 }  // namespace
 
 Value MakeModule(const std::string& name) {
-  if (name != "json") return MakeUndefined("");
   Value m = MakeDict();
   m.dict->is_namespace = true;
-  m.dict->Set(MakeString("dumps"), MakeCallable("json.dumps", JsonDumps));
-  m.dict->Set(MakeString("loads"), MakeCallable("json.loads", JsonLoads));
+  if (name == "json") {
+    m.dict->Set(MakeString("dumps"), MakeCallable("json.dumps", JsonDumps));
+    m.dict->Set(MakeString("loads"), MakeCallable("json.loads", JsonLoads));
+  } else if (name == "six") {
+    m.dict->Set(MakeString("iteritems"), MakeCallable("six.iteritems", [](CallArgs& a) { return SixView(a, "items"); }));
+    m.dict->Set(MakeString("iterkeys"), MakeCallable("six.iterkeys", [](CallArgs& a) { return SixView(a, "keys"); }));
+    m.dict->Set(MakeString("itervalues"), MakeCallable("six.itervalues", [](CallArgs& a) { return SixView(a, "values"); }));
+  } else {
+    return MakeUndefined("");
+  }
   return m;
 }
 

@@ -60,6 +60,14 @@ TEST(JinjaApiTest, JsonModuleFromContext) {
             "{\"b\": [1, \"\\u00e9\"], \"a\": null}|{\"a\": 2, \"b\": 1}|[1, 2.5, True]|{'__module__': 'os'}");
 }
 
+TEST(JinjaApiTest, SixModuleFromContext) {
+  nlohmann::json ctx = {{"six", {{"__module__", "six"}}}, {"d", {{"b", 2}, {"a", 1}}}};
+  EXPECT_EQ(R("{% for k, v in six.iteritems(d) %}{{ k }}={{ v }} {% endfor %}{{ six.iterkeys(d)|list }} "
+              "{{ six.itervalues(d)|sum }}",
+              ctx),
+            "a=1 b=2 ['a', 'b'] 3");
+}
+
 TEST(JinjaApiTest, LoaderIsCalledOncePerTemplate) {
   int calls = 0;
   RenderOptions options;
