@@ -29,12 +29,14 @@ TEST_F(RecipeJinja2Test, ContextLinesReachTheTemplate) {
         "name = {{ params['name'] }} x{{ params['n'] + 1 }}\n"
         "raw = {{ raw_text }}\n"
         "json = {{ data['k'] | join(',') }}\n"
+        "dumped = {{ json_module.dumps(data['k']) }}\n"
         "literal = ${slap-connection:computer-id}\n");
   HttpServer server(b.Path("www"));
   ASSERT_TRUE(server.ok());
   Options o = {{"url", server.Url("instance.cfg.in")},
                {"output", b.Path("instance.cfg")},
                {"context", "key ipv6 slap-configuration:ipv6-random\n"
+                           "import json_module json\n"
                            "section hello hello\n"
                            "jsonkey params slap-configuration:configuration\n"
                            "raw raw_text some text with spaces\n"
@@ -48,6 +50,7 @@ TEST_F(RecipeJinja2Test, ContextLinesReachTheTemplate) {
             "name = John x3\n"
             "raw = some text with spaces\n"
             "json = a,b\n"
+            "dumped = [\"a\", \"b\"]\n"
             "literal = ${slap-connection:computer-id}");
 }
 

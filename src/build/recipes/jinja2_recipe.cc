@@ -172,12 +172,14 @@ class Jinja2Recipe : public Recipe {
         SLAPOS_ASSIGN_OR_RETURN(std::string v, LookupKey(part, options, rest, ctx));
         SLAPOS_ASSIGN_OR_RETURN(p.context[name], ParseJson(part, "context jsonkey " + rest, v));
       } else if (type == "import") {
-        // Python modules cannot be imported natively; the name is defined (so a template that
-        // only passes it around renders) and any use of its functions fails at render time.
+        // The renderer turns {"__module__": "json"} into a native json module (dumps, loads);
+        // other Python modules stay placeholders and any use of their functions fails at
+        // render time with the renderer's error.
         p.context[name] = json{{"__module__", rest}};
-        if (ctx.log)
+        if (rest != "json" && ctx.log)
           ctx.log("part [" + part + "]: context import " + rest +
-                  ": Python modules are not available natively; uses of '" + name + "' will fail");
+                  ": only the json module is available natively; uses of '" + name +
+                  "' will fail");
       } else {
         return InvalidArgument("part [" + part + "]: unknown context type '" + type + "' in '" +
                                line + "'; use raw, key, section, json, jsonkey or import");
