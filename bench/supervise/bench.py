@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Supervisor benchmark: Debian's supervisord vs `slapos supervisord` on N `sleep` programs.
 
 Prints, side by side for each N: time until all RUNNING, RSS, open fds, idle CPU, the round

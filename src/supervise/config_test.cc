@@ -167,7 +167,9 @@ TEST(SupervisorConfig, ErrorsNameFileLineAndOption) {
   for (const char* text : cases) {
     auto r = ParseConfigText(text, "/etc/sv.conf", Opts());
     EXPECT_FALSE(r.ok()) << text;
-    if (!r.ok()) EXPECT_NE(r.status().message().find("/etc/sv.conf:"), std::string::npos) << r.status().message();
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("/etc/sv.conf:"), std::string::npos) << r.status().message();
+    }
   }
 }
 

@@ -140,6 +140,7 @@ class HttpConnection : public LogFollower, public std::enable_shared_from_this<H
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
       return Close();
     }
+    if (out_.empty() && out_.capacity() > (64 << 10)) std::string().swap(out_);
     uint32_t want = EPOLLIN | (out_.empty() ? 0u : static_cast<uint32_t>(EPOLLOUT));
     if (want != watched_) {
       watched_ = want;
@@ -208,7 +209,9 @@ class HttpConnection : public LogFollower, public std::enable_shared_from_this<H
           continue;
         }
       }
+      serving_ = true;
       Serve(method, target, body);
+      serving_ = false;
     }
   }
 
@@ -223,7 +226,9 @@ class HttpConnection : public LogFollower, public std::enable_shared_from_this<H
         if (!self || self->closed_) return;
         self->busy_ = false;
         self->Respond(200, "OK", "text/xml", xml);
-        if (!self->closed_) self->Process();
+        // A deferred answer (start with wait...): resume reading pipelined requests. An
+        // immediate one returns into Process()'s own loop instead.
+        if (!self->closed_ && !self->serving_) self->Process();
       });
       return;
     }
@@ -268,7 +273,7 @@ class HttpConnection : public LogFollower, public std::enable_shared_from_this<H
   int fd_;
   const HttpServerConfig* cfg_;
   std::string in_, out_;
-  bool busy_ = false, streaming_ = false, closed_ = false, keep_alive_ = true, close_after_write_ = false;
+  bool busy_ = false, serving_ = false, streaming_ = false, closed_ = false, keep_alive_ = true, close_after_write_ = false;
   uint32_t watched_ = EPOLLIN;
 };
 

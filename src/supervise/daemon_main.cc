@@ -27,10 +27,11 @@ int Serve(Config cfg, int ready_fd) {
     auto result = sup.Run([&](Supervisor& s) -> Status {
       if (s.config().unix_server.enabled) SLAPOS_RETURN_IF_ERROR(server.ListenUnix(s.config().unix_server));
       if (s.config().inet_server.enabled) SLAPOS_RETURN_IF_ERROR(server.ListenTcp(s.config().inet_server));
+      return Status::OK();
+    }, [&] {
       Report(ready_fd, "OK");
       if (ready_fd >= 0) ::close(ready_fd);
       ready_fd = -1;
-      return Status::OK();
     });
     server.CloseAll();
     if (!result.ok()) {

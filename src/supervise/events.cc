@@ -46,8 +46,9 @@ void Supervisor::StateChanged(Subprocess& sp, ProcessState from) {
 
 void Supervisor::EmitEvent(const std::string& name, const std::string& payload) {
   ++event_serial_;
-  for (auto& [gname, g] : groups_) {
-    if (!g->config.is_listener_pool || g->processes.empty()) continue;
+  for (Group* g : listener_pools_) {
+    const std::string& gname = g->config.name;
+    if (g->processes.empty()) continue;
     const ProcessConfig& lc = g->processes.front()->sp->config();
     if (!Subscribed(lc, name)) continue;
     // A pool does not hear about its own listeners (that would feed back on itself).

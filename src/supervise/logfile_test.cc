@@ -66,8 +66,8 @@ TEST(SupervisorLogFile, TailFollowsOffsetsAndReportsOverflow) {
   EXPECT_EQ(t.offset, 10);
   EXPECT_TRUE(t.overflow);
   ASSERT_TRUE(log.Write("ab").ok());
-  t = TailLog(path, t.offset, 4);  // only the new bytes
-  EXPECT_EQ(t.data, "ab");
+  t = TailLog(path, t.offset, 4);  // supervisord's semantics: the last `length` bytes
+  EXPECT_EQ(t.data, "89ab");
   EXPECT_EQ(t.offset, 12);
   EXPECT_FALSE(t.overflow);
   t = TailLog(path, t.offset, 4);

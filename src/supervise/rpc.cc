@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <malloc.h>
 #include <map>
 #include <memory>
 #include <unistd.h>
@@ -144,8 +145,14 @@ void RpcInterface::HandleXml(std::string_view body, std::function<void(std::stri
     return;
   }
   Call(call->method, call->params, [reply](RpcResult r) {
-    if (const Fault* f = std::get_if<Fault>(&r)) reply(EncodeFault(*f));
-    else reply(EncodeResponse(std::get<Value>(r)));
+    if (const Fault* f = std::get_if<Fault>(&r)) return reply(EncodeFault(*f));
+    std::string xml = EncodeResponse(std::get<Value>(r));
+    r = Value();
+    bool big = xml.size() > (256 << 10);
+    reply(std::move(xml));
+    // A big answer (getAllProcessInfo of thousands) leaves freed heap behind: give it back
+    // so that an idle supervisor stays small.
+    if (big) malloc_trim(0);
   });
 }
 

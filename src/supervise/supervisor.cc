@@ -32,9 +32,7 @@ void SplitNamespec(const std::string& spec, std::string* group, std::string* nam
   if (*name == "*") name->clear();
 }
 
-Supervisor::Supervisor(Config config, Env* env) : config_(std::move(config)), env_(env), loop_(env) {
-  pending_ = config_;
-}
+Supervisor::Supervisor(Config config, Env* env) : config_(std::move(config)), env_(env), loop_(env) {}
 
 Supervisor::~Supervisor() {
   for (auto& [name, g] : groups_)
@@ -126,14 +124,19 @@ std::shared_ptr<Process> Supervisor::MakeProcess(const ProcessConfig& pc) {
 
 Group* Supervisor::InstallGroup(const GroupConfig& gc) {
   auto g = std::make_unique<Group>();
-  g->config = gc;
+  g->config.name = gc.name;
+  g->config.priority = gc.priority;
+  g->config.is_listener_pool = gc.is_listener_pool;
+  g->fingerprint = gc.Fingerprint();
   for (const ProcessConfig& pc : gc.processes) g->processes.push_back(MakeProcess(pc));
   Group* raw = g.get();
   groups_[gc.name] = std::move(g);
+  if (gc.is_listener_pool) listener_pools_.push_back(raw);
   return raw;
 }
 
-Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervisor&)>& listen) {
+Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervisor&)>& listen,
+                                              const std::function<void()>& on_ready) {
   SLAPOS_RETURN_IF_ERROR(loop_.Init());
   signal(SIGPIPE, SIG_IGN);
   ::umask(static_cast<mode_t>(config_.daemon.umask));
@@ -169,6 +172,7 @@ Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervi
     Status st = WriteFileAtomic(config_.daemon.pidfile, std::to_string(getpid()) + "\n", 0644);
     if (!st.ok()) MainLog("warn", "could not write pidfile: " + st.message());
   }
+  if (on_ready) on_ready();
   MainLog("info", "supervisord started with pid " + std::to_string(getpid()));
   for (const GroupConfig& gc : config_.groups) InstallGroup(gc);
   for (Group* g : Groups())
@@ -438,19 +442,21 @@ Result<ReloadDiff> Supervisor::Reread() {
   for (const GroupConfig& g : next.groups) {
     Group* active = FindGroup(g.name);
     if (!active) d.added.push_back(g.name);
-    else if (active->config.Fingerprint() != g.Fingerprint()) d.changed.push_back(g.name);
+    else if (active->fingerprint != g.Fingerprint()) d.changed.push_back(g.name);
   }
   for (auto& [name, g] : groups_)
     if (!next.FindGroup(name)) d.removed.push_back(name);
-  pending_ = std::move(next);
-  have_pending_ = true;
+  // The running daemon's own settings stay; only the program/group part is replaced.
+  next.daemon = config_.daemon;
+  next.unix_server = config_.unix_server;
+  next.inet_server = config_.inet_server;
+  config_ = std::move(next);
   return d;
 }
 
 Status Supervisor::AddGroup(const std::string& name) {
   if (FindGroup(name)) return AlreadyExists(name);
-  const Config& source = have_pending_ ? pending_ : config_;
-  const GroupConfig* gc = source.FindGroup(name);
+  const GroupConfig* gc = config_.FindGroup(name);
   if (!gc) return NotFound(name);
   Group* g = InstallGroup(*gc);
   MainLog("info", "added process group " + name);
@@ -473,6 +479,7 @@ Status Supervisor::RemoveGroup(const std::string& name) {
     by_sp_.erase(p->sp.get());
     if (p->stdin_fd >= 0) ::close(p->stdin_fd), p->stdin_fd = -1;
   }
+  std::erase(listener_pools_, it->second.get());
   groups_.erase(it);
   MainLog("info", "removed process group " + name);
   return Status::OK();

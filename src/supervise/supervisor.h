@@ -48,7 +48,8 @@ struct Process {
 };
 
 struct Group {
-  GroupConfig config;
+  GroupConfig config;        // name, priority, kind; `processes` is emptied once installed
+  std::string fingerprint;   // GroupConfig::Fingerprint() of what was installed (for reread)
   std::vector<std::shared_ptr<Process>> processes;
   // Event listener pool: events waiting for a READY listener.
   std::list<QueuedEvent> event_queue;
@@ -66,15 +67,17 @@ class Supervisor : public ProcessHost {
   Supervisor(Config config, Env* env);
   ~Supervisor() override;
 
-  // Opens logs and the control sockets (through `listen`), starts autostart processes, runs
+  // Opens logs and the control sockets (through `listen`), writes the pidfile, calls
+  // `on_ready` (may be empty), starts autostart processes, runs
   // the loop until shutdown. Returns the new configuration when a restart (reload) was
   // requested (already validated), nullopt on shutdown.
-  Result<std::optional<Config>> Run(const std::function<Status(Supervisor&)>& listen);
+  Result<std::optional<Config>> Run(const std::function<Status(Supervisor&)>& listen,
+                                    const std::function<void()>& on_ready = {});
 
   EventLoop& loop() { return loop_; }
   const Config& config() const { return config_; }
   // The configuration last read (at start or by reloadConfig): what getAllConfigInfo shows.
-  const Config& latest_config() const { return have_pending_ ? pending_ : config_; }
+  const Config& latest_config() const { return config_; }
   DaemonState state() const { return state_; }
   Env* env() const { return env_; }
 
@@ -131,14 +134,13 @@ class Supervisor : public ProcessHost {
   void CheckShutdownDone();
   Process* ProcessOf(Subprocess& sp);
 
-  Config config_;
-  Config pending_;  // last reread config
-  bool have_pending_ = false;
+  Config config_;  // as last read (reloadConfig replaces the groups part)
   Env* env_;
   EventLoop loop_;
   DaemonState state_ = DaemonState::kRunning;
   std::optional<Config> restart_config_;
   std::map<std::string, std::unique_ptr<Group>> groups_;
+  std::vector<Group*> listener_pools_;  // the groups_ that are event listener pools
   std::unordered_map<pid_t, std::weak_ptr<Process>> by_pid_;
   std::unordered_map<const Subprocess*, Process*> by_sp_;
   std::unique_ptr<RotatingLog> main_log_;

@@ -1,6 +1,7 @@
 #include "supervise_fixture.h"
 
 #include <pwd.h>
+#include <csignal>
 #include <sys/stat.h>
 
 #include "util/file.h"
@@ -22,6 +23,12 @@ void SupervisorE2E::SetUp() {
 void SupervisorE2E::TearDown() {
   if (daemon_ && daemon_->Running()) daemon_->Stop(SIGTERM, 15);
   daemon_.reset();
+  // A daemon a test started in the background (no -n): stop it by the pid it wrote.
+  if (!dir_) return;
+  auto pidtext = ReadFile(dir_->Join("sv.pid"));
+  long long pid = 0;
+  if (pidtext.ok() && ParseInt64(Trim(*pidtext), &pid) && pid > 1 && kill(static_cast<pid_t>(pid), SIGTERM) == 0)
+    testing::WaitFor([&] { return kill(static_cast<pid_t>(pid), 0) != 0; }, 15);
 }
 
 void SupervisorE2E::WriteConfig(const std::string& programs, const std::string& extra_header) {
@@ -51,6 +58,7 @@ bool SupervisorE2E::StartDaemon() {
 CtlResult SupervisorE2E::Ctl(const std::vector<std::string>& args, double timeout) {
   ProcessOptions o;
   o.argv = {"/usr/bin/supervisorctl", "-c", conf_};
+  o.extra_env["PYTHONUNBUFFERED"] = "1";  // `tail -f` output must survive the timeout's kill
   o.argv.insert(o.argv.end(), args.begin(), args.end());
   o.timeout_seconds = timeout;
   auto r = RunProcess(o);
