@@ -33,8 +33,8 @@ TEST(SlapJsonCodecTest, RequestErrorsUseTheSchemaWording) {
   EXPECT_EQ(DecodeSupplyRequest(R"({"software_release_uri":"u","computer_guid":"c","state":"started"})")
                 .status().message(),
             "'started' is not one of ['available', 'destroyed']");
-  EXPECT_EQ(DecodeEmptyRequest("[]").status().message(), "[] is not of type 'object'");
-  EXPECT_EQ(DecodeEmptyRequest(R"({"a":true,"b":null})").status().message(),
+  EXPECT_EQ(DecodeEmptyRequest("[]").message(), "[] is not of type 'object'");
+  EXPECT_EQ(DecodeEmptyRequest(R"({"a":true,"b":null})").message(),
             "Additional properties are not allowed ('a', 'b' were unexpected)");
   EXPECT_TRUE(DecodeEmptyRequest("{}").ok());
   Status bad_json = DecodeEmptyRequest("{");
@@ -254,7 +254,7 @@ TEST(SlapJsonCodecTest, ResultLists) {
 TEST(SlapJsonCodecTest, SmallAnswers) {
   EXPECT_EQ(json::parse(EncodeCertificate({"", ""})), json::parse(R"({"key":"","certificate":""})"));
   EXPECT_EQ(DecodeCertificate(R"({"key":"K","certificate":"C"})")->certificate, "C");
-  EXPECT_EQ(*DecodeStringResponse(R"({"text":"Unknown (not implemented)","x":1})", "text"),
+  EXPECT_EQ(*DecodeStringResponse(R"j({"text":"Unknown (not implemented)","x":1})j", "text"),
             "Unknown (not implemented)");
   EXPECT_EQ(*DecodeStringResponse(EncodeStringResponse("hateoas_url", "http://localhost/hateoas/"), "hateoas_url"),
             "http://localhost/hateoas/");

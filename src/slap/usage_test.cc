@@ -64,7 +64,7 @@ TEST(SlapUsageTest, BuildsTheNodeReportJournal) {
   std::string xml = WriteTioXml(j);
   EXPECT_NE(xml.find("<transaction type=\"Sale Packing List\">"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<title>Resource consumptions</title>"), std::string::npos);
-  EXPECT_NE(xml.find("<start_date />"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<start_date></start_date>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<stop_date>2026-11-21 at 23:59:00</stop_date>"), std::string::npos);
   EXPECT_NE(xml.find("<arrow type=\"Administration\">"), std::string::npos);
   // Element order of the TioXML schema inside a transaction.
