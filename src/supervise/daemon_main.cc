@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include "supervise/control_server.h"
@@ -49,6 +50,11 @@ int Serve(Config cfg, int ready_fd) {
 }  // namespace
 
 int SupervisordMain(const std::string& config_path, bool nodaemon) {
+  // One thread, thousands of small objects, a few big transient buffers (XML answers): keep
+  // one arena and hand big blocks and freed tops back to the system so that RSS stays small.
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024);
   auto cfg = LoadConfig(config_path);
   if (!cfg.ok()) {
     std::fprintf(stderr, "Error: %s\nFor help, use slapos supervisord --help\n", cfg.status().message().c_str());

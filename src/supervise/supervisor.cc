@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -177,6 +178,7 @@ Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervi
   for (const GroupConfig& gc : config_.groups) InstallGroup(gc);
   for (Group* g : Groups())
     for (auto& p : g->processes) p->sp->MaybeAutostart();
+  malloc_trim(0);  // the start burst's transient buffers
   loop_.Run();
   if (!config_.daemon.pidfile.empty()) ::unlink(config_.daemon.pidfile.c_str());
   if (restart_config_) {
