@@ -1,17 +1,26 @@
 // `slapos node ...`: the compute node's commands (docs/node.md).
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 
+#include "build/recipe.h"
+#include "build/recipes/recipes.h"
+#include "build/runner/runner.h"
 #include "cli/command.h"
 #include "node/config.h"
 #include "node/format.h"
 #include "node/linux_system.h"
+#include "node/master_link.h"
 #include "node/promise.h"
+#include "node/recipes.h"
 #include "node/usage.h"
 #include "util/env.h"
+#include "util/file.h"
 #include "util/log.h"
 
 namespace slapos::cli {
@@ -66,6 +75,8 @@ int RunFormat(const std::vector<std::string>& args) {
   app.add_option("--alter_user", alter_user, "True|False: override [slapformat] alter_user");
   app.add_option("--alter_network", alter_network, "True|False: override [slapformat] alter_network");
   app.add_flag("--now", now, "accepted for compatibility: this node never sleeps before formatting");
+  bool no_master = false;
+  app.add_flag("--local", no_master, "do not report the node to the master (format only)");
   std::vector<std::string> rev(args.rbegin(), args.rend());
   try {
     app.parse(rev);
@@ -89,7 +100,75 @@ int RunFormat(const std::vector<std::string>& args) {
     std::printf("  %s user %s ipv4 %s ipv6 %s%s\n", p.reference.c_str(), p.user.c_str(),
                 p.ipv4.empty() ? "-" : p.ipv4.c_str(), p.ipv6.empty() ? "-" : p.ipv6.c_str(),
                 p.tap_created ? (" tap " + p.tap).c_str() : "");
+  if (no_master) return 0;
+  auto client = node::NewSlapClient(*config);
+  Status posted = client->FormatComputeNode(node::ComputeNodeFormatOf(result->computer));
+  if (!posted.ok()) {
+    std::fprintf(stderr, "slapos node format: formatted, but reporting to the master %s failed: %s\n",
+                 config->master_url.c_str(), posted.message().c_str());
+    return 2;
+  }
+  std::printf("reported %zu partitions to %s\n", result->computer.partitions.size(), config->master_url.c_str());
   return 0;
+}
+
+// Holds an exclusive lock on `path` for the life of the process (pidfile of SlapOS).
+Result<int> LockPidfile(const std::string& path) {
+  SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path), 0755));
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("opening " + path, errno);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return FailedPrecondition("another run holds " + path + "; wait for it to finish");
+  }
+  std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(fd, 0) != 0 || write(fd, pid.data(), pid.size()) < 0) return ErrnoError("writing " + path, errno);
+  return fd;
+}
+
+std::string SelfBinary() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("slapos");
+}
+
+int RunSoftware(const std::vector<std::string>& args) {
+  CLI::App app{"Install every software release the master lists for this node into software_root/<md5 of the URL>, "
+               "as the software user, reporting building then available or the error; remove the releases "
+               "requested destroyed. A failed build is retried by the next run.",
+               "slapos node software"};
+  Common common;
+  common.Add(app);
+  std::string pidfile;
+  app.add_option("--pidfile", pidfile, "lock file (default: pidfile_software)");
+  bool now = false;
+  app.add_flag("--now", now, "accepted for compatibility: this node never sleeps first");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  auto config = Load(common, ConfigUse::kSlapgrid, true);
+  if (!config.ok()) return Fail(config.status());
+  auto lock = LockPidfile(pidfile.empty() ? config->pidfile_software : pidfile);
+  if (!lock.ok()) {
+    std::fprintf(stderr, "slapos node software: %s\n", lock.status().message().c_str());
+    return 10;
+  }
+  passwd* pw = getpwnam(config->software_user.c_str());
+  if (!pw)
+    return Fail(FailedPrecondition("software user " + config->software_user +
+                                   " does not exist; run 'slapos node format' first"));
+  auto client = node::NewSlapClient(*config);
+  node::SlapSoftwareMaster master(*client, config->computer_id);
+  node::BuildoutSoftwareBuilder builder(SelfBinary(), pw->pw_uid, pw->pw_gid);
+  auto result = node::ProcessSoftwareReleases(config->software_root, master, builder);
+  if (!result.ok()) return Fail(result.status());
+  std::printf("software: %d built, %d already available, %d destroyed, %d failed\n", result->built,
+              result->skipped, result->destroyed, result->failed);
+  for (const auto& e : result->errors) std::fprintf(stderr, "  %s\n", e.c_str());
+  return result->failed ? 1 : 0;
 }
 
 int RunUnformat(const std::vector<std::string>& args) {
@@ -211,15 +290,52 @@ int RunUsage(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The build engine with the node's instance recipes (slapconfiguration, publish) registered:
+// what `node instance` runs, as the partition user, in the partition directory.
+int RunInstanceBuildout(const std::vector<std::string>& args) {
+  CLI::App app{"Run a Buildout profile with the native recipes plus the node's instance recipes "
+               "(slapos.cookbook:slapconfiguration, publish); used to deploy a partition.",
+               "slapos node buildout"};
+  std::string config = "buildout.cfg";
+  std::vector<std::string> overrides;
+  bool offline = false;
+  app.add_option("-c,--config", config, "profile (default: buildout.cfg)");
+  app.add_flag("-o,--offline", offline, "no network");
+  app.add_option("overrides", overrides, "section:option=value overrides");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  build::RecipeRegistry registry;
+  build::RegisterNativeRecipes(registry);
+  node::RegisterNodeRecipes(registry);
+  build::runner::RunOptions options;
+  options.config_file = config;
+  options.overrides = overrides;
+  options.offline = offline;
+  options.newest = false;
+  options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  Status st = build::runner::RunBuildout(options, registry);
+  if (!st.ok()) {
+    std::fprintf(stderr, "slapos node buildout: %s\n", st.message().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 void PrintNodeHelp(FILE* out) {
   std::fprintf(out,
                "usage: slapos node COMMAND [OPTIONS]\n\n"
                "Compute node commands (configuration: --cfg, $SLAPOS_CONFIGURATION or "
                "/etc/opt/slapos/slapos.cfg):\n"
-               "  format     create or verify users, partitions and addresses (root)\n"
+               "  format     create or verify users, partitions and addresses, report them (root)\n"
+               "  software   install the software releases the master lists (root)\n"
                "  unformat   remove everything format created (root)\n"
                "  promise    run the partitions' promises (root)\n"
-               "  usage      measure the partitions' CPU, memory and disk use\n\n"
+               "  usage      measure the partitions' CPU, memory and disk use\n"
+               "  buildout   run a profile with the node's instance recipes (for deployment)\n\n"
                "Run 'slapos node COMMAND --help' for the options of one command.\n");
 }
 
@@ -232,14 +348,16 @@ int RunNode(const std::string&, const std::vector<std::string>& args) {
   const std::string& verb = args[0];
   if (verb == "format") return RunFormat(rest);
   if (verb == "unformat") return RunUnformat(rest);
+  if (verb == "software") return RunSoftware(rest);
   if (verb == "promise") return RunPromise(rest);
   if (verb == "usage") return RunUsage(rest);
+  if (verb == "buildout") return RunInstanceBuildout(rest);
   std::fprintf(stderr, "slapos node: unknown command '%s'; run 'slapos node --help'\n", verb.c_str());
   return kExitUsage;
 }
 
 }  // namespace
 
-SLAPOS_COMMAND("node", "compute node: format, promise, usage (see 'slapos node --help')", RunNode);
+SLAPOS_COMMAND("node", "compute node: format, software, promise, usage (see 'slapos node --help')", RunNode);
 
 }  // namespace slapos::cli

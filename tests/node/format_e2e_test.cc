@@ -74,7 +74,7 @@ class NodeFormatE2ETest : public ::testing::Test {
 
 TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
   chmod(dir.path().c_str(), 0755);
-  ProcessResult first = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--now"});
+  ProcessResult first = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--now", "--local"});
   ASSERT_EQ(first.exit_code, 0) << first.output;
 
   passwd* soft = getpwnam((tag + "soft").c_str());
@@ -126,7 +126,7 @@ TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
   std::string passwd_before = Sh("grep '^" + tag + "' /etc/passwd /etc/group /etc/shadow");
   std::string addr_before = Sh("ip addr show dev " + veth);
   std::string def_before = *ReadFile(dir.Join("state/slapos.json"));
-  ProcessResult second = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  ProcessResult second = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--local"});
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_NE(second.output.find("10 partitions, 0 changes"), std::string::npos) << second.output;
   EXPECT_EQ(Sh("grep '^" + tag + "' /etc/passwd /etc/group /etc/shadow"), passwd_before);
@@ -135,7 +135,7 @@ TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
 
   // Fewer partitions is refused and changes nothing.
   WriteConfig(5, "");
-  ProcessResult fewer = Exec({SLAPOS(), "node", "format", "--cfg", cfg});
+  ProcessResult fewer = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--local"});
   EXPECT_EQ(fewer.exit_code, 1) << fewer.output;
   EXPECT_NE(fewer.output.find("partition_amount"), std::string::npos) << fewer.output;
   EXPECT_EQ(*ReadFile(dir.Join("state/slapos.json")), def_before);
