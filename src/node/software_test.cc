@@ -36,7 +36,7 @@ struct FakeBuilder : SoftwareBuilder {
   }
 };
 
-TEST(SoftwareTest, BuildsReportsSkipsRetriesAndDestroys) {
+TEST(NodeSoftwareTest, BuildsReportsSkipsRetriesAndDestroys) {
   testing::TempDir root("software-root");
   FakeMaster master;
   FakeBuilder builder;
@@ -73,7 +73,7 @@ TEST(SoftwareTest, BuildsReportsSkipsRetriesAndDestroys) {
   EXPECT_EQ(master.calls, std::vector<std::string>{"destroyed http://x/a.cfg"});
 }
 
-TEST(SoftwareTest, MissingSoftwareRootIsAnError) {
+TEST(NodeSoftwareTest, MissingSoftwareRootIsAnError) {
   FakeMaster master;
   FakeBuilder builder;
   auto r = ProcessSoftwareReleases("/nonexistent/slapgrid", master, builder);
