@@ -38,8 +38,9 @@ int GenerateTree(const std::string& root) {
   for (int c = 0; c < 40; ++c) {
     std::string n = "c" + std::to_string(c);
     std::string t = "[buildout]\nextends =\n  ../../macros.cfg\n";
-    if (c > 0) t += "  ../c" + std::to_string(c - 1) + "/buildout.cfg\n";
-    if (c > 1) t += "  ../c" + std::to_string(c / 2) + "/buildout.cfg\n";  // diamonds
+    // Chains of 5 components; every component also extends macros.cfg (diamonds). Buildout
+    // parses a file once per path that reaches it, so deeper meshes grow exponentially.
+    if (c % 5 != 0) t += "  ../c" + std::to_string(c - 1) + "/buildout.cfg\n";
     t += "parts +=\n";
     t += "[" + n + "]\nrecipe = slapos.recipe.cmmi\nurl = ${:_profile_base_location_}/" + n +
          "-1.0.tar.gz\nmd5sum = 0123456789abcdef0123456789abcdef\nshared = true\n";
@@ -49,7 +50,7 @@ int GenerateTree(const std::string& root) {
            ":location}/include\n  LDFLAGS=-L${" + p + ":location}/lib -Wl,-rpath=${" + p + ":location}/lib\n";
       t += "configure-options =\n  --with-" + p + "=${" + p + ":location}\n  --disable-static\n";
     }
-    t += "[" + n + "-patch]\n<= download-base\nfilename = " + n + ".patch\nmd5sum = aa\n";
+    t += "[" + n + "-patch]\n<= download-base\nfilename = " + n + ".patch\nmd5sum = 00112233445566778899aabbccddeeff\n";
     t += "[" + n + "-config]\n<= template-base\ninline = prefix=${" + n + ":location} name=${:_buildout_section_name_} $${literal}\n";
     t += "[" + n + "-versions]\nlist = a\n  b\nlist += " + n + "\nlist -= a\n";
     Put(root + "/component/" + n + "/buildout.cfg", t);
@@ -63,7 +64,7 @@ int GenerateTree(const std::string& root) {
   for (int s = 0; s < 9; ++s) {
     std::string n = "stack" + std::to_string(s);
     std::string t = "[buildout]\nextends =\n";
-    for (int k = 0; k < 40; k += 9) t += "  ../../component/c" + std::to_string((s * 4 + k) % 40) + "/buildout.cfg\n";
+    for (int k = 0; k < 5; ++k) t += "  ../../component/c" + std::to_string((s * 5 + k * 7) % 40) + "/buildout.cfg\n";
     t += "parts +=\n  " + n + "\n";
     t += "[" + n + "]\nrecipe = slapos.recipe.cmmi\nurl = http://example.invalid/" + n + ".tar.gz\ndepends =\n  ${c" + std::to_string(s * 4) + ":location}\n  ${c" +
          std::to_string(s * 4 + 3) + "-config:output}\n";
