@@ -176,7 +176,8 @@ Result<Checksum> ChecksumFromOptions(const std::string& part, const Options& opt
     std::string key = std::string(algo) + "sum";
     std::string v(Trim(Get(options, key)));
     if (v.empty()) continue;
-    if (!IsHex(v) || AlgorithmForLength(v.size()) != std::string(algo))
+    const char* by_length = AlgorithmForLength(v.size());
+    if (!IsHex(v) || by_length == nullptr || std::string(by_length) != algo)
       return InvalidArgument("part [" + part + "]: option '" + key + "' = '" + v +
                              "' is not a " + algo + " hex digest");
     Checksum c{algo, ToLower(v)};

@@ -31,6 +31,10 @@ TEST(DownloadTest, ChecksumOptionsAndConflicts) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->algorithm, "md5");
   EXPECT_FALSE(ChecksumFromOptions("p", {{"md5sum", "xyz"}}, none).ok());
+  // A hex value of no known digest length is refused, not a crash.
+  auto short_sum = ChecksumFromOptions("p", {{"md5sum", "aa"}}, none);
+  ASSERT_FALSE(short_sum.ok());
+  EXPECT_EQ(short_sum.status().message(), "part [p]: option 'md5sum' = 'aa' is not a md5 hex digest");
   Checksum from_url{"md5", std::string(32, 'a')};
   auto conflict = ChecksumFromOptions("p", {{"md5sum", std::string(32, 'b')}}, from_url);
   ASSERT_FALSE(conflict.ok());
