@@ -32,7 +32,7 @@ class FakeHost : public ProcessHost {
   std::vector<ProcessState> states;
 };
 
-class SubprocessTest : public ::testing::Test {
+class SupervisorSubprocessTest : public ::testing::Test {
  protected:
   ProcessConfig Config() {
     ProcessConfig c;
@@ -52,7 +52,7 @@ class SubprocessTest : public ::testing::Test {
   FakeHost host;
 };
 
-TEST_F(SubprocessTest, StartsThenRunsAfterStartsecs) {
+TEST_F(SupervisorSubprocessTest, StartsThenRunsAfterStartsecs) {
   Subprocess p(Config(), &host, &env);
   ASSERT_TRUE(p.Start().ok());
   EXPECT_EQ(p.state(), ProcessState::kStarting);
@@ -65,7 +65,7 @@ TEST_F(SubprocessTest, StartsThenRunsAfterStartsecs) {
   EXPECT_EQ(p.Description(env.NowMicros() / 1000000), "pid 100, uptime 0:01:06");
 }
 
-TEST_F(SubprocessTest, QuickExitsBackOffExponentiallyThenFatal) {
+TEST_F(SupervisorSubprocessTest, QuickExitsBackOffExponentiallyThenFatal) {
   ProcessConfig c = Config();
   c.startretries = 3;
   Subprocess p(c, &host, &env);
@@ -93,7 +93,7 @@ TEST_F(SubprocessTest, QuickExitsBackOffExponentiallyThenFatal) {
   EXPECT_EQ(host.states.back(), ProcessState::kFatal);
 }
 
-TEST_F(SubprocessTest, ZeroRetriesIsFatalAtOnceAndMinusOneRetriesForever) {
+TEST_F(SupervisorSubprocessTest, ZeroRetriesIsFatalAtOnceAndMinusOneRetriesForever) {
   ProcessConfig c = Config();
   c.startretries = 0;
   Subprocess once(c, &host, &env);
@@ -113,7 +113,7 @@ TEST_F(SubprocessTest, ZeroRetriesIsFatalAtOnceAndMinusOneRetriesForever) {
   }
 }
 
-TEST_F(SubprocessTest, SpawnFailureIsBackoffWithTheError) {
+TEST_F(SupervisorSubprocessTest, SpawnFailureIsBackoffWithTheError) {
   host.fail_spawn = true;
   ProcessConfig c = Config();
   c.startretries = 1;
@@ -125,7 +125,7 @@ TEST_F(SubprocessTest, SpawnFailureIsBackoffWithTheError) {
   EXPECT_EQ(p.state(), ProcessState::kFatal);
 }
 
-TEST_F(SubprocessTest, AutorestartUnexpectedRestartsOnlyOnBadExitCodes) {
+TEST_F(SupervisorSubprocessTest, AutorestartUnexpectedRestartsOnlyOnBadExitCodes) {
   ProcessConfig c = Config();
   c.exitcodes = {0, 2};
   Subprocess p(c, &host, &env);
@@ -143,7 +143,7 @@ TEST_F(SubprocessTest, AutorestartUnexpectedRestartsOnlyOnBadExitCodes) {
   EXPECT_EQ(p.pid(), 102);
 }
 
-TEST_F(SubprocessTest, AutorestartTrueOnAQuickCrashUsesBackoffNotASpin) {
+TEST_F(SupervisorSubprocessTest, AutorestartTrueOnAQuickCrashUsesBackoffNotASpin) {
   ProcessConfig c = Config();
   c.autorestart = AutoRestart::kTrue;
   c.startsecs = 0;
@@ -157,7 +157,7 @@ TEST_F(SubprocessTest, AutorestartTrueOnAQuickCrashUsesBackoffNotASpin) {
   EXPECT_EQ(p.state(), ProcessState::kRunning);
 }
 
-TEST_F(SubprocessTest, AutorestartFalseStaysExited) {
+TEST_F(SupervisorSubprocessTest, AutorestartFalseStaysExited) {
   ProcessConfig c = Config();
   c.autorestart = AutoRestart::kFalse;
   c.startsecs = 0;
@@ -170,7 +170,7 @@ TEST_F(SubprocessTest, AutorestartFalseStaysExited) {
   EXPECT_EQ(host.timer, -1);
 }
 
-TEST_F(SubprocessTest, StopSendsStopsignalThenKillAfterStopwaitsecs) {
+TEST_F(SupervisorSubprocessTest, StopSendsStopsignalThenKillAfterStopwaitsecs) {
   ProcessConfig c = Config();
   c.stopsignal = SIGINT;
   c.stopwaitsecs = 7;
@@ -192,7 +192,7 @@ TEST_F(SubprocessTest, StopSendsStopsignalThenKillAfterStopwaitsecs) {
   EXPECT_NE(p.Description(env.NowMicros() / 1000000), "Not started");
 }
 
-TEST_F(SubprocessTest, StopFromBackoffIsImmediateAndNotRunningIsAnError) {
+TEST_F(SupervisorSubprocessTest, StopFromBackoffIsImmediateAndNotRunningIsAnError) {
   Subprocess p(Config(), &host, &env);
   EXPECT_EQ(p.Description(0), "Not started");
   EXPECT_FALSE(p.Stop().ok());
