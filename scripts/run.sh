@@ -18,21 +18,19 @@ cat <<INFO
 
 slapos master: $URL  (database $DB, log on this terminal, Ctrl-C to stop)
 
-Next steps, from another terminal (see docs/master.md for every endpoint):
+Next steps, from another terminal in this clone (docs/client.md, docs/master.md):
 
-  # 1. register a compute node COMP-0 with two partitions
-  curl -s -X POST $URL/slapos.put.v0.compute_node_format -d '{"computer_guid": "COMP-0",
-    "compute_partition_list": [
-      {"partition_id": "slappart0", "ip_list": [{"ip-address": "10.0.0.1", "network-interface": "slaptap0", "netmask": "255.255.255.0"}]},
-      {"partition_id": "slappart1", "ip_list": [{"ip-address": "10.0.0.2", "network-interface": "slaptap1", "netmask": "255.255.255.0"}]}]}'
-
+  export PATH=$PWD/$BUILD_DIR/src/cli:\$PATH
+  # 1. register a compute node COMP-0 with three partitions (a real node: slapos node format)
+  slapos computer register COMP-0 --partitions 3 --attribute region=eu --master-url $URL
   # 2. supply a software release to it
-  curl -s -X POST $URL/slapos.post.v0.software_installation -d '{"software_release_uri": "https://example.org/software.cfg", "computer_guid": "COMP-0"}'
-
+  slapos supply https://example.org/hello/software.cfg COMP-0 --master-url $URL
   # 3. request an instance, and see where it was allocated
-  curl -s -X POST $URL/slapos.post.v0.software_instance -d '{"title": "my-instance", "software_release_uri": "https://example.org/software.cfg", "software_type": "default", "parameters": {"name": "world"}}'
+  slapos request my-hello https://example.org/hello/software.cfg --parameters name=world --master-url $URL
+  slapos service list --master-url $URL
+  slapos computer info COMP-0 --master-url $URL
 
-  # 4. what the node must deploy
+  # the same API with curl: what a node sees of its partitions
   curl -s -X POST $URL/slapos.allDocs.v0.compute_node_instance_list -d '{"computer_guid": "COMP-0"}'
 
 INFO
