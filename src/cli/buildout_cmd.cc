@@ -10,6 +10,7 @@
 #include "build/recipes/recipes.h"
 #include "build/runner/runner.h"
 #include "cli/command.h"
+#include "cli/parse.h"
 #include "util/strings.h"
 
 namespace slapos::cli {
@@ -72,12 +73,7 @@ int RunBuildoutCommand(const std::string& name, const std::vector<std::string>& 
   app.add_option("words", words, "section:option=value overrides, then the command and its arguments");
   app.allow_extras(false);
   app.positionals_at_end(false);
-  std::vector<std::string> argv_rev(args.rbegin(), args.rend());
-  try {
-    app.parse(argv_rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   RunOptions options;
   options.config_file = config;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/parse.h"
 #include "slap/client_config.h"
 #include "slap/instance_xml.h"
 #include "slap/json_codec.h"
@@ -30,16 +31,6 @@ constexpr int kNotYet = 2;
 int Fail(const std::string& command, const Status& st) {
   std::fprintf(stderr, "slapos %s: %s\n", command.c_str(), st.message().c_str());
   return 1;
-}
-
-int Parse(CLI::App& app, const std::vector<std::string>& args) {
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return -1;
 }
 
 void AddConnectionOptions(CLI::App& app, slap::ClientConfigFlags* f) {
@@ -72,7 +63,7 @@ int RunSupply(const std::string& name, const std::vector<std::string>& args) {
   app.add_option("SOFTWARE_URL", url, "URL of the software release (software.cfg)")->required();
   app.add_option("NODE", node, "reference of the compute node, e.g. COMP-0")->required();
   AddConnectionOptions(app, &flags);
-  if (int rc = Parse(app, args); rc >= 0) return rc;
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   auto client = Connect(flags);
   if (!client.ok()) return Fail(name, client.status());
   Result<std::string> r = (*client)->Supply(url, node, remove ? slap::SoftwareState::kDestroyed
@@ -139,7 +130,7 @@ int RunRequest(const std::string& name, const std::vector<std::string>& args) {
   app.add_option("--force-serialisation", force_serialisation,
                  "xml or json-in-xml (default: what SOFTWARE_URL.json says, else xml)");
   AddConnectionOptions(app, &flags);
-  if (int rc = Parse(app, args); rc >= 0) return rc;
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   Result<slap::InstanceState> st = slap::ParseInstanceState(state);
   if (!st.ok()) return Fail(name, st.status().WithContext("--state"));
@@ -258,7 +249,7 @@ int RunService(const std::string& name, const std::vector<std::string>& args) {
   info->add_flag("--news", news, "also print the news the master has (always empty with the v0 API)");
   AddConnectionOptions(*list, &flags);
   AddConnectionOptions(*info, &flags);
-  if (int rc = Parse(app, args); rc >= 0) return rc;
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   auto client = Connect(flags);
   std::string cmd = name + (list->parsed() ? " list" : " info");
   if (!client.ok()) return Fail(cmd, client.status());
@@ -374,7 +365,7 @@ int RunComputer(const std::string& name, const std::vector<std::string>& args) {
   auto* attr = reg->add_option("--attribute", attribute_words, "node attribute KEY=VALUE (region=eu, ...)")
                    ->expected(1, -1);
   for (CLI::App* sub : {list, info, reg}) AddConnectionOptions(*sub, &flags);
-  if (int rc = Parse(app, args); rc >= 0) return rc;
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   std::string cmd = name + (list->parsed() ? " list" : info->parsed() ? " info" : " register");
   auto client = Connect(flags);
   if (!client.ok()) return Fail(cmd, client.status());

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/parse.h"
 #include "master/server.h"
 #include "util/ini.h"
 #include "util/log.h"
@@ -15,19 +16,6 @@ namespace {
 int Fail(const Status& st) {
   std::fprintf(stderr, "slapos master: %s\n", st.message().c_str());
   return 1;
-}
-
-// Parses argv with CLI11; returns -1 to continue, else the exit code (help or error).
-int Parse(CLI::App& app, const std::string& name, const std::vector<std::string>& args) {
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    (void)name;
-    return code;
-  }
-  return -1;
 }
 
 void AddCommonOptions(CLI::App& app, master::MasterOptions* o, std::string* log_file, std::string* log_level) {
@@ -56,7 +44,7 @@ int RunMasterCommand(const std::string& name, const std::vector<std::string>& ar
       ->capture_default_str();
   app.add_option("--db", o.database, "SQLite database file (created if missing)")->required();
   AddCommonOptions(app, &o, &log_file, &log_level);
-  if (int code = Parse(app, name, args); code >= 0) return code;
+  if (int code = ParseArgs(app, args); code >= 0) return code;
   if (Status st = ApplyLogging(log_file, log_level); !st.ok()) return Fail(st);
   Status st = master::RunMaster(o);
   return st.ok() ? 0 : Fail(st);
@@ -79,7 +67,7 @@ int RunProxyCommand(const std::string& name, const std::vector<std::string>& arg
   start->add_option("--port", port, "overrides [slapproxy] port");
   start->add_option("--database-uri", db, "overrides [slapproxy] database_uri");
   AddCommonOptions(*start, &o, &log_file, &log_level);
-  if (int code = Parse(app, name, args); code >= 0) return code;
+  if (int code = ParseArgs(app, args); code >= 0) return code;
   if (Status st = ApplyLogging(log_file, log_level); !st.ok()) return Fail(st);
   Result<IniFile> ini = ReadIniFile(cfg, IniOptions{false, false});
   if (!ini.ok()) return Fail(ini.status());

@@ -12,6 +12,7 @@
 #include "build/recipes/recipes.h"
 #include "build/runner/runner.h"
 #include "cli/command.h"
+#include "cli/parse.h"
 #include "node/config.h"
 #include "node/format.h"
 #include "node/linux_system.h"
@@ -77,12 +78,7 @@ int RunFormat(const std::vector<std::string>& args) {
   app.add_flag("--now", now, "accepted for compatibility: this node never sleeps before formatting");
   bool no_master = false;
   app.add_flag("--local", no_master, "do not report the node to the master (format only)");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   auto config = Load(common, ConfigUse::kFormat, true);
   if (!config.ok()) return Fail(config.status());
   if (!alter_user.empty() && !ParseTrueFalse("--alter_user", alter_user, &config->alter_user)) return kExitUsage;
@@ -143,12 +139,7 @@ int RunSoftware(const std::vector<std::string>& args) {
   app.add_option("--pidfile", pidfile, "lock file (default: pidfile_software)");
   bool now = false;
   app.add_flag("--now", now, "accepted for compatibility: this node never sleeps first");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   auto config = Load(common, ConfigUse::kSlapgrid, true);
   if (!config.ok()) return Fail(config.status());
   auto lock = LockPidfile(pidfile.empty() ? config->pidfile_software : pidfile);
@@ -180,12 +171,7 @@ int RunUnformat(const std::vector<std::string>& args) {
   common.Add(app);
   bool yes = false;
   app.add_flag("--yes", yes, "really do it (required)");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   if (!yes) {
     std::fprintf(stderr, "slapos node unformat: this deletes every partition and its data; add --yes to confirm\n");
     return kExitUsage;
@@ -235,12 +221,7 @@ int RunPromise(const std::vector<std::string>& args) {
   double timeout = -1;
   app.add_option("--only-cp,--only", only, "one partition id (slappartN)");
   app.add_option("--promise-timeout", timeout, "seconds per promise (default: promise_timeout, 20)");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   auto config = Load(common, ConfigUse::kSlapgrid, true);
   if (!config.ok()) return Fail(config.status());
   auto parts = LocalPartitions(*config, only);
@@ -269,12 +250,7 @@ int RunUsage(const std::vector<std::string>& args) {
                "slapos node usage"};
   Common common;
   common.Add(app);
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   auto config = Load(common, ConfigUse::kSlapgrid, false);
   if (!config.ok()) return Fail(config.status());
   auto parts = LocalPartitions(*config, "");
@@ -302,12 +278,7 @@ int RunInstanceBuildout(const std::vector<std::string>& args) {
   app.add_option("-c,--config", config, "profile (default: buildout.cfg)");
   app.add_flag("-o,--offline", offline, "no network");
   app.add_option("overrides", overrides, "section:option=value overrides");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kExitUsage;
   build::RecipeRegistry registry;
   build::RegisterNativeRecipes(registry);
   node::RegisterNodeRecipes(registry);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/command.h"
+#include "cli/parse.h"
 #include "supervise/client.h"
 #include "supervise/config.h"
 #include "supervise/ctl.h"
@@ -17,22 +18,12 @@
 namespace {
 
 using slapos::supervise::SupervisorClient;
+using slapos::cli::ParseArgs;
 
 std::string DefaultConfig() {
   for (const char* p : {"supervisord.conf", "etc/supervisord.conf", "/etc/supervisor/supervisord.conf", "/etc/supervisord.conf"})
     if (slapos::PathExists(p)) return p;
   return "";
-}
-
-int ParseArgs(CLI::App& app, const std::string& name, const std::vector<std::string>& args) {
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  (void)name;
-  return -1;
 }
 
 int RunSupervisord(const std::string& name, const std::vector<std::string>& args) {
@@ -42,7 +33,7 @@ int RunSupervisord(const std::string& name, const std::vector<std::string>& args
   bool nodaemon = false;
   app.add_option("-c,--configuration", config, "configuration file (supervisord INI dialect)");
   app.add_flag("-n,--nodaemon", nodaemon, "stay in the foreground and log to stderr too");
-  int rc = ParseArgs(app, name, args);
+  int rc = ParseArgs(app, args);
   if (rc >= 0) return rc;
   if (config.empty()) config = DefaultConfig();
   if (config.empty()) {
@@ -94,7 +85,7 @@ int RunSupervisorctl(const std::string& name, const std::vector<std::string>& ar
   app.add_option("-p,--password", pass, "password for basic auth");
   app.add_option("command", command, "the command and its arguments");
   app.prefix_command();
-  int rc = ParseArgs(app, name, args);
+  int rc = ParseArgs(app, args);
   if (rc >= 0) return rc;
   for (const std::string& r : app.remaining()) command.push_back(r);
   if (config.empty() && url.empty()) config = DefaultConfig();
