@@ -394,11 +394,9 @@ class SqliteStore : public Store, public StoreTx {
     return std::optional<SharedRecord>();
   }
 
-  Result<int64_t> InsertShared(const SharedRecord& r) override {
-    Stmt s = Prepare(
-        "INSERT INTO shared_instance(title, requested_by, software_release, software_type, requested_state, "
-        "parameters, connection, sla, host_partition_id, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    s.Bind(1, r.title)
+  // Binds the ten columns InsertShared and UpdateShared write, in their shared order.
+  static Stmt& BindSharedColumns(Stmt& s, const SharedRecord& r) {
+    return s.Bind(1, r.title)
         .Bind(2, r.requested_by)
         .Bind(3, r.software_release)
         .Bind(4, r.software_type)
@@ -408,6 +406,13 @@ class SqliteStore : public Store, public StoreTx {
         .Bind(8, r.sla)
         .Bind(9, r.host_partition_id)
         .Bind(10, r.timestamp);
+  }
+
+  Result<int64_t> InsertShared(const SharedRecord& r) override {
+    Stmt s = Prepare(
+        "INSERT INTO shared_instance(title, requested_by, software_release, software_type, requested_state, "
+        "parameters, connection, sla, host_partition_id, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    BindSharedColumns(s, r);
     SLAPOS_RETURN_IF_ERROR(s.Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
@@ -417,17 +422,7 @@ class SqliteStore : public Store, public StoreTx {
         "UPDATE shared_instance SET title = ?, requested_by = ?, software_release = ?, software_type = ?, "
         "requested_state = ?, parameters = ?, connection = ?, sla = ?, host_partition_id = ?, timestamp = ? "
         "WHERE id = ?");
-    s.Bind(1, r.title)
-        .Bind(2, r.requested_by)
-        .Bind(3, r.software_release)
-        .Bind(4, r.software_type)
-        .Bind(5, r.requested_state)
-        .Bind(6, r.parameters)
-        .Bind(7, r.connection)
-        .Bind(8, r.sla)
-        .Bind(9, r.host_partition_id)
-        .Bind(10, r.timestamp)
-        .Bind(11, r.id);
+    BindSharedColumns(s, r).Bind(11, r.id);
     return s.Run();
   }
 
