@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -12,6 +13,7 @@
 #include "build/recipes/recipes.h"
 #include "build/runner/runner.h"
 #include "cli/command.h"
+#include "cli/node_common.h"
 #include "cli/parse.h"
 #include "node/config.h"
 #include "node/format.h"
@@ -31,32 +33,13 @@ namespace {
 using node::ConfigUse;
 using node::NodeConfig;
 
-constexpr int kExitUsage = 5;  // bad usage or not root (SlapOS's code)
-
-struct Common {
-  std::string cfg;
-  std::string log_level = "info";
-  void Add(CLI::App& app) {
-    app.add_option("--cfg", cfg, "node configuration (default: $SLAPOS_CONFIGURATION or /etc/opt/slapos/slapos.cfg)");
-    app.add_option("--log-level", log_level, "debug, info, warning or error")->capture_default_str();
-  }
-};
+constexpr int kExitUsage = kNodeExitUsage;
+using Common = NodeCommon;
 
 Result<NodeConfig> Load(const Common& common, ConfigUse use, bool need_root) {
-  LogLevel level;
-  if (!ParseLogLevel(common.log_level, &level)) return InvalidArgument("--log-level: unknown level '" + common.log_level + "'");
-  SetLogLevel(level);
-  SLAPOS_ASSIGN_OR_RETURN(NodeConfig c, node::LoadNodeConfig(node::DefaultNodeConfigPath(common.cfg), use));
-  if (need_root && c.root_check && geteuid() != 0)
-    return PermissionDenied("this command must run as root (or set root_check = false in " + c.path + ")");
-  if (!c.log_file.empty()) SetLogFile(c.log_file);
-  return c;
+  return LoadNodeCommand(common, use, need_root);
 }
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "slapos node: %s\n", s.message().c_str());
-  return s.code() == Code::kPermissionDenied || s.code() == Code::kInvalidArgument ? kExitUsage : 1;
-}
+int Fail(const Status& s) { return NodeFail(s); }
 
 bool ParseTrueFalse(const std::string& flag, const std::string& v, bool* out) {
   if (v == "True" || v == "true") return *out = true, true;
@@ -106,26 +89,6 @@ int RunFormat(const std::vector<std::string>& args) {
   }
   std::printf("reported %zu partitions to %s\n", result->computer.partitions.size(), config->master_url.c_str());
   return 0;
-}
-
-// Holds an exclusive lock on `path` for the life of the process (pidfile of SlapOS).
-Result<int> LockPidfile(const std::string& path) {
-  SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path), 0755));
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("opening " + path, errno);
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    close(fd);
-    return FailedPrecondition("another run holds " + path + "; wait for it to finish");
-  }
-  std::string pid = std::to_string(getpid()) + "\n";
-  if (ftruncate(fd, 0) != 0 || write(fd, pid.data(), pid.size()) < 0) return ErrnoError("writing " + path, errno);
-  return fd;
-}
-
-std::string SelfBinary() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("slapos");
 }
 
 int RunSoftware(const std::vector<std::string>& args) {
@@ -183,33 +146,6 @@ int RunUnformat(const std::vector<std::string>& args) {
   if (!changes.ok()) return Fail(changes.status());
   std::printf("removed: %zu items\n", changes->size());
   return 0;
-}
-
-// Partitions of the saved definition, with their uid/gid when the user exists.
-struct LocalPartition {
-  node::PartitionDefinition def;
-  std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
-};
-
-Result<std::vector<LocalPartition>> LocalPartitions(const NodeConfig& config, const std::string& only) {
-  auto system = node::NewLinuxSystem();
-  SLAPOS_ASSIGN_OR_RETURN(auto def, node::LoadComputerDefinition(config, *system));
-  if (def.partitions.empty())
-    return FailedPrecondition("no partitions in " + config.computer_json + "; run 'slapos node format' first");
-  std::vector<LocalPartition> out;
-  for (const auto& p : def.partitions) {
-    if (!only.empty() && p.reference != only) continue;
-    LocalPartition lp{p, std::nullopt, std::nullopt};
-    SLAPOS_ASSIGN_OR_RETURN(auto user, system->LookupUser(p.user));
-    if (user) {
-      lp.uid = user->uid;
-      lp.gid = user->gid;
-    }
-    out.push_back(lp);
-  }
-  if (!only.empty() && out.empty()) return InvalidArgument("Unknown partition(s): " + only);
-  return out;
 }
 
 int RunPromise(const std::vector<std::string>& args) {
@@ -296,39 +232,42 @@ int RunInstanceBuildout(const std::vector<std::string>& args) {
   return 0;
 }
 
+}  // namespace
+
+namespace {
+
 void PrintNodeHelp(FILE* out) {
   std::fprintf(out,
                "usage: slapos node COMMAND [OPTIONS]\n\n"
                "Compute node commands (configuration: --cfg, $SLAPOS_CONFIGURATION or "
-               "/etc/opt/slapos/slapos.cfg):\n"
-               "  format     create or verify users, partitions and addresses, report them (root)\n"
-               "  software   install the software releases the master lists (root)\n"
-               "  unformat   remove everything format created (root)\n"
-               "  promise    run the partitions' promises (root)\n"
-               "  usage      measure the partitions' CPU, memory and disk use\n"
-               "  buildout   run a profile with the node's instance recipes (for deployment)\n\n"
-               "Run 'slapos node COMMAND --help' for the options of one command.\n");
+               "/etc/opt/slapos/slapos.cfg):\n");
+  auto commands = NodeCommands();
+  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& c : commands) std::fprintf(out, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+  std::fprintf(out, "\nRun 'slapos node COMMAND --help' for the options of one command.\n");
 }
 
 int RunNode(const std::string&, const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     PrintNodeHelp(args.empty() ? stderr : stdout);
-    return args.empty() ? kExitUsage : 0;
+    return args.empty() ? kNodeExitUsage : 0;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  const std::string& verb = args[0];
-  if (verb == "format") return RunFormat(rest);
-  if (verb == "unformat") return RunUnformat(rest);
-  if (verb == "software") return RunSoftware(rest);
-  if (verb == "promise") return RunPromise(rest);
-  if (verb == "usage") return RunUsage(rest);
-  if (verb == "buildout") return RunInstanceBuildout(rest);
-  std::fprintf(stderr, "slapos node: unknown command '%s'; run 'slapos node --help'\n", verb.c_str());
-  return kExitUsage;
+  for (const auto& c : NodeCommands())
+    if (c.name == args[0]) return c.run(rest);
+  std::fprintf(stderr, "slapos node: unknown command '%s'; run 'slapos node --help'\n", args[0].c_str());
+  return kNodeExitUsage;
 }
 
 }  // namespace
 
-SLAPOS_COMMAND("node", "compute node: format, software, promise, usage (see 'slapos node --help')", RunNode);
+SLAPOS_COMMAND("node", "compute node: format, software, instance, report, promises (see 'slapos node --help')", RunNode);
+
+SLAPOS_NODE_COMMAND("format", "create or verify users, partitions and addresses, report them (root)", RunFormat);
+SLAPOS_NODE_COMMAND("software", "install the software releases the master lists (root)", RunSoftware);
+SLAPOS_NODE_COMMAND("unformat", "remove everything format created (root)", RunUnformat);
+SLAPOS_NODE_COMMAND("promise", "run the partitions' promises (root)", RunPromise);
+SLAPOS_NODE_COMMAND("usage", "measure the partitions' CPU, memory and disk use", RunUsage);
+SLAPOS_NODE_COMMAND("buildout", "run a profile with the node's instance recipes (for deployment)", RunInstanceBuildout);
 
 }  // namespace slapos::cli
