@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "node/request_recipe.h"
+#include "node/switch_softwaretype_recipe.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -172,6 +174,14 @@ void RegisterNodeRecipes(build::RecipeRegistry& registry) {
                     [] { return std::make_unique<SlapConfigurationRecipe>(true); });
   registry.Register("slapos.cookbook:publish", [] { return std::make_unique<PublishRecipe>(false); });
   registry.Register("slapos.cookbook:publish.serialised", [] { return std::make_unique<PublishRecipe>(true); });
+  for (bool optional : {false, true})
+    for (bool serialised : {false, true}) {
+      std::string name = std::string("slapos.cookbook:") + (optional ? "requestoptional" : "request") +
+                         (serialised ? ".serialised" : "");
+      RequestFlavour flavour{optional, serialised};
+      registry.Register(name, [flavour] { return NewRequestRecipe(flavour); });
+    }
+  registry.Register("slapos.cookbook:switch-softwaretype", NewSwitchSoftwareTypeRecipe);
 }
 
 }  // namespace slapos::node
