@@ -1,0 +1,169 @@
+// Isolation between partitions, checked as the real partition users (root): after `slapos node
+// format` of three partitions on a veth pair the test creates, and `slapos node software`
+// building a small release as the software user, slapuserN cannot read or write slappartM,
+// cannot signal M's processes, and cannot write the software release directories.
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "slap/slap_client.h"
+#include "util/file.h"
+#include "util/process.h"
+#include "util/strings.h"
+#include "util/testing.h"
+
+namespace slapos {
+namespace {
+
+ProcessResult Exec(const std::vector<std::string>& argv, std::optional<uid_t> uid = std::nullopt,
+                   double timeout = 120) {
+  ProcessOptions o;
+  o.argv = argv;
+  o.uid = uid;
+  o.cwd = "/";
+  o.timeout_seconds = timeout;
+  auto r = RunProcess(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ProcessResult{};
+}
+
+class NodeIsolationE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates partition users, a veth pair and switches users";
+    chmod(dir.path().c_str(), 0755);
+    tag = "si" + std::to_string(getpid() % 100000);
+    veth = tag + "a";
+    ASSERT_TRUE(Exec({"ip", "link", "add", veth, "type", "veth", "peer", "name", tag + "b"}).success());
+    created_veth = true;
+    ASSERT_TRUE(Exec({"ip", "link", "set", veth, "up"}).success());
+    std::string prefix = "fd5b:" + std::to_string(getpid() % 10000) + ":1:2";
+    ASSERT_TRUE(Exec({"ip", "-6", "addr", "add", prefix + "::1/64", "dev", veth, "nodad"}).success());
+    port = testing::PickFreePort();
+    master = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
+                                 std::to_string(port), "--db", dir.Join("master.db")},
+        dir.Join("master.log"));
+    url = "http://127.0.0.1:" + std::to_string(port);
+    slap::SlapClient probe({url, {}});
+    ASSERT_TRUE(testing::WaitFor(
+        [&] {
+          auto r = probe.HateoasUrl();
+          return r.ok() || r.status().code() != Code::kUnavailable;
+        },
+        10));
+    cfg = dir.Join("slapos.cfg");
+    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = " + url +
+                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
+                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("state/slapos.json") +
+                                         "\npidfile_software = " + dir.Join("sr.pid") +
+                                         "\n[slapformat]\npartition_amount = 3\ninterface_name = " + veth +
+                                         "\nipv4_local_network = 10.214.7.0/24\ncreate_tap = false\n"
+                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
+                                         "u\nsoftware_user = " + tag + "soft\n")
+                    .ok());
+    ProcessResult f = Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg, "--now"});
+    ASSERT_EQ(f.exit_code, 0) << f.output;
+    formatted = true;
+    for (int i = 0; i < 3; ++i) {
+      passwd* pw = getpwnam(User(i).c_str());
+      ASSERT_NE(pw, nullptr) << User(i);
+      uids.push_back(pw->pw_uid);
+    }
+  }
+  void TearDown() override {
+    for (pid_t p : started) ::kill(p, SIGKILL);
+    if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
+    if (created_veth) Exec({"ip", "link", "del", veth});
+  }
+
+  std::string User(int i) const { return tag + "u" + std::to_string(i); }
+  std::string Part(int i) const { return dir.Join("srv/" + tag + "p" + std::to_string(i)); }
+  // Runs a shell command as partition user `i`; true when it succeeded.
+  bool As(int i, const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}, uids[i]).exit_code == 0; }
+
+  testing::TempDir dir{"node-isolation"};
+  std::string tag, veth, url, cfg;
+  int port = 0;
+  bool created_veth = false, formatted = false;
+  std::vector<uid_t> uids;
+  std::vector<pid_t> started;
+  std::unique_ptr<testing::ChildProcess> master;
+};
+
+TEST_F(NodeIsolationE2ETest, PartitionUsersCannotTouchEachOther) {
+  // Each user owns a private file in its partition, like an instance's data.
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(As(i, "echo secret" + std::to_string(i) + " > " + Part(i) + "/data && chmod 0640 " + Part(i) + "/data"));
+  for (int n = 0; n < 3; ++n)
+    for (int m = 0; m < 3; ++m) {
+      SCOPED_TRACE(User(n) + " on " + Part(m));
+      if (n == m) {
+        // The control: a user can use its own partition, so the refusals below are real.
+        EXPECT_TRUE(As(n, "cat " + Part(m) + "/data && ls " + Part(m) + " && touch " + Part(m) + "/new"));
+        continue;
+      }
+      EXPECT_FALSE(As(n, "ls " + Part(m)));
+      EXPECT_FALSE(As(n, "cat " + Part(m) + "/data"));
+      EXPECT_FALSE(As(n, "touch " + Part(m) + "/intruder"));
+      EXPECT_FALSE(As(n, "echo x >> " + Part(m) + "/data"));
+      EXPECT_FALSE(As(n, "rm -f " + Part(m) + "/data"));
+      EXPECT_FALSE(PathExists(Part(m) + "/intruder"));
+    }
+  auto data = ReadFile(Part(1) + "/data");
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(*data, "secret1\n");
+}
+
+TEST_F(NodeIsolationE2ETest, PartitionUsersCannotSignalEachOther) {
+  // A long-running process of partition 1, started as its user.
+  ProcessResult bg = Exec({"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"}, uids[1]);
+  ASSERT_EQ(bg.exit_code, 0) << bg.output;
+  long long pid = 0;
+  ASSERT_TRUE(ParseInt64(Trim(bg.output), &pid)) << bg.output;
+  started.push_back(static_cast<pid_t>(pid));
+  struct stat st{};
+  ASSERT_EQ(stat(("/proc/" + std::to_string(pid)).c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, uids[1]);
+  const std::string p = std::to_string(pid);
+  EXPECT_FALSE(As(0, "kill -0 " + p));
+  EXPECT_FALSE(As(2, "kill -TERM " + p));
+  EXPECT_FALSE(As(0, "kill -KILL " + p));
+  EXPECT_EQ(::kill(static_cast<pid_t>(pid), 0), 0) << "the process of " << User(1) << " was killed by another user";
+  // Its own user can (the control).
+  EXPECT_TRUE(As(1, "kill -0 " + p));
+}
+
+TEST_F(NodeIsolationE2ETest, PartitionUsersCannotWriteSoftwareReleases) {
+  std::string profile = dir.Join("tiny.cfg");
+  ASSERT_TRUE(WriteFileAtomic(profile,
+                              "[buildout]\nparts = tool\n[tool]\nrecipe = slapos.recipe.template\n"
+                              "inline = #!/bin/sh\n  echo tool\noutput = ${buildout:directory}/bin/tool\nmode = 0755\n",
+                              0644)
+                  .ok());
+  slap::SlapClient client({url, {}});
+  ASSERT_TRUE(client.Supply(profile, "COMP-" + tag).ok());
+  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
+  std::string sw = dir.Join("soft/" + Md5Hex(profile));
+  ASSERT_EQ(s.exit_code, 0) << s.output;
+  ASSERT_TRUE(PathExists(sw + "/bin/tool"));
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(User(n));
+    // Partitions may use the release (member of the software group)...
+    EXPECT_TRUE(As(n, "test -r " + sw + "/bin/tool"));
+    // ...but never change it.
+    EXPECT_FALSE(As(n, "touch " + sw + "/intruder"));
+    EXPECT_FALSE(As(n, "touch " + sw + "/bin/intruder"));
+    EXPECT_FALSE(As(n, "echo x >> " + sw + "/bin/tool"));
+    EXPECT_FALSE(As(n, "rm -f " + sw + "/bin/tool"));
+    EXPECT_FALSE(As(n, "mkdir " + dir.Join("soft/new-release")));
+  }
+  EXPECT_TRUE(PathExists(sw + "/bin/tool"));
+  EXPECT_FALSE(PathExists(sw + "/intruder"));
+}
+
+}  // namespace
+}  // namespace slapos

@@ -1,0 +1,187 @@
+// Two compute nodes on one machine (root): separate roots, separate users, each formatted inside
+// its own network namespace (`ip netns exec`) on a veth pair whose other end stays on the host,
+// where one `slapos master` listens. Node attributes are set through the master's extension
+// (put.WIP.compute_node_attribute_dict); requests by computer_guid and by attribute must land
+// on the right node, which the test reads back from the master (the partition's node).
+// Namespaces and interfaces are always removed.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "slap/slap_client.h"
+#include "util/file.h"
+#include "util/process.h"
+#include "util/strings.h"
+#include "util/testing.h"
+
+namespace slapos {
+namespace {
+
+ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 120) {
+  ProcessOptions o;
+  o.argv = argv;
+  o.timeout_seconds = timeout;
+  auto r = RunProcess(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ProcessResult{};
+}
+
+struct Node {
+  std::string name;       // COMP-...
+  std::string netns;      // network namespace
+  std::string host_if;    // veth end on the host
+  std::string ns_if;      // veth end inside the namespace
+  std::string host_ip;    // host side address (the master is reached through it)
+  std::string cfg;        // slapos.cfg
+  bool netns_made = false, link_made = false, formatted = false;
+};
+
+class NodeTwoNodesE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::IsRoot()) GTEST_SKIP() << "needs root: network namespaces, veth pairs, partition users";
+    if (!Exec({"ip", "netns", "list"}).success()) GTEST_SKIP() << "'ip netns' is not usable here";
+    chmod(dir.path().c_str(), 0755);
+    tag = "tn" + std::to_string(getpid() % 100000);
+    const int net = 20 + getpid() % 200;  // 10.<net>.{1,2}.0/24 between host and namespaces
+    for (int k = 1; k <= 2; ++k) {
+      Node n;
+      std::string K = std::to_string(k);
+      n.name = "COMP-" + tag + "-" + K;
+      n.netns = tag + "ns" + K;
+      n.host_if = tag + "h" + K;
+      n.ns_if = tag + "n" + K;
+      n.host_ip = "10." + std::to_string(net) + "." + K + ".1";
+      std::string ns_ip = "10." + std::to_string(net) + "." + K + ".2";
+      nodes.push_back(n);
+      Node& m = nodes.back();
+      ASSERT_TRUE(Exec({"ip", "netns", "add", m.netns}).success());
+      m.netns_made = true;
+      ASSERT_TRUE(Exec({"ip", "link", "add", m.host_if, "type", "veth", "peer", "name", m.ns_if}).success());
+      m.link_made = true;
+      ASSERT_TRUE(Exec({"ip", "link", "set", m.ns_if, "netns", m.netns}).success());
+      ASSERT_TRUE(Exec({"ip", "addr", "add", m.host_ip + "/24", "dev", m.host_if}).success());
+      ASSERT_TRUE(Exec({"ip", "link", "set", m.host_if, "up"}).success());
+      ASSERT_TRUE(InNs(m, {"ip", "link", "set", "lo", "up"}).success());
+      ASSERT_TRUE(InNs(m, {"ip", "addr", "add", ns_ip + "/24", "dev", m.ns_if}).success());
+      ASSERT_TRUE(InNs(m, {"ip", "link", "set", m.ns_if, "up"}).success());
+      ASSERT_TRUE(InNs(m, {"ip", "route", "add", "default", "via", m.host_ip}).success());
+      ASSERT_TRUE(InNs(m, {"ip", "-6", "addr", "add", "fd5c:" + std::to_string(getpid() % 10000) + ":" + K + ":1::1/64",
+                           "dev", m.ns_if, "nodad"})
+                      .success());
+    }
+    // The master listens on node 1's host-side address; node 2 reaches it through its default
+    // route (the host answers for its own address on any interface).
+    port = testing::PickFreePort();
+    master = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", nodes[0].host_ip, "--port",
+                                 std::to_string(port), "--db", dir.Join("master.db")},
+        dir.Join("master.log"));
+    url = "http://" + nodes[0].host_ip + ":" + std::to_string(port);
+    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
+    ASSERT_TRUE(testing::WaitFor(
+        [&] {
+          auto r = client->HateoasUrl();
+          return r.ok() || r.status().code() != Code::kUnavailable;
+        },
+        10));
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      Node& n = nodes[i];
+      std::string root = dir.Join("node" + std::to_string(i + 1));
+      std::string letter(1, static_cast<char>('a' + i));
+      n.cfg = root + "/slapos.cfg";
+      ASSERT_TRUE(MakeDirs(root).ok());
+      chmod(root.c_str(), 0755);
+      ASSERT_TRUE(WriteFileAtomic(n.cfg, "[slapos]\ncomputer_id = " + n.name + "\nmaster_url = " + url +
+                                             "\nsoftware_root = " + root + "/soft\ninstance_root = " + root +
+                                             "/srv\ncomputer_json = " + root + "/state/slapos.json" +
+                                             "\n[slapformat]\npartition_amount = 2\ninterface_name = " + n.ns_if +
+                                             "\nipv4_local_network = 10.217." + std::to_string(i + 1) +
+                                             ".0/24\ncreate_tap = false\npartition_base_name = slappart\n"
+                                             "user_base_name = " + tag + letter + "u\nsoftware_user = " + tag +
+                                             letter + "soft\n")
+                      .ok());
+      ProcessResult f = InNs(n, {testing::SlaposBinary(), "node", "format", "--cfg", n.cfg, "--now"});
+      ASSERT_EQ(f.exit_code, 0) << f.output << MasterLog();
+      n.formatted = true;
+    }
+  }
+
+  void TearDown() override {
+    for (auto& n : nodes) {
+      if (n.formatted) InNs(n, {testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", n.cfg});
+      if (n.link_made) Exec({"ip", "link", "del", n.host_if});  // removes both ends
+      if (n.netns_made) Exec({"ip", "netns", "del", n.netns});
+    }
+  }
+
+  std::string MasterLog() {
+    auto log = ReadFile(dir.Join("master.log"));
+    return log.ok() ? *log : "";
+  }
+
+  ProcessResult InNs(const Node& n, std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", n.netns});
+    return Exec(argv);
+  }
+
+  // Requests `title` with `sla`; returns "<node>/<partition>" as the master placed it.
+  std::string Place(const std::string& title, const std::string& sla) {
+    slap::InstanceRequest req;
+    req.title = title;
+    req.software_release_uri = kSoftware;
+    req.sla_parameters = sla;
+    auto answer = client->RequestInstance(req);
+    if (!answer.ok()) return "error: " + answer.status().message();
+    if (!answer->ready) return "not ready";
+    // Read it back as stored (the partition's node), not only the request's answer.
+    auto inst = client->GetInstance(answer->instance.instance_guid);
+    if (!inst.ok()) return "error: " + inst.status().message();
+    return inst->computer_guid + "/" + inst->compute_partition_id;
+  }
+
+  static constexpr char kSoftware[] = "http://sr/two-nodes.cfg";
+  testing::TempDir dir{"node-two-nodes"};
+  std::string tag, url;
+  int port = 0;
+  std::vector<Node> nodes;
+  std::unique_ptr<testing::ChildProcess> master;
+  std::unique_ptr<slap::SlapClient> client;
+};
+
+TEST_F(NodeTwoNodesE2ETest, AllocationByNodeIdAndByAttributeLandsOnTheRightNode) {
+  // Both nodes reported their partitions, with the addresses format gave them in their namespace.
+  for (const auto& n : nodes) {
+    auto info = client->GetComputeNode(n.name);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    EXPECT_EQ(info->partition_count, 2) << n.name;
+    ASSERT_TRUE(client->Supply(kSoftware, n.name).ok());
+  }
+  ASSERT_TRUE(client->SetComputeNodeAttributes({nodes[1].name, {{"region", "moon"}}}).ok());
+  ASSERT_TRUE(client->SetComputeNodeAttributes({nodes[0].name, {{"region", "earth"}}}).ok());
+
+  // By node id: each lands where asked, also on the node registered second.
+  EXPECT_TRUE(StartsWith(Place("by-id-2", R"({"computer_guid": ")" + nodes[1].name + R"("})"), nodes[1].name + "/"));
+  EXPECT_TRUE(StartsWith(Place("by-id-1", R"({"computer_guid": ")" + nodes[0].name + R"("})"), nodes[0].name + "/"));
+  // By attribute: region=moon is only node 2 (first free partition order would pick node 1).
+  EXPECT_TRUE(StartsWith(Place("by-region", R"({"region": "moon"})"), nodes[1].name + "/"));
+  EXPECT_TRUE(StartsWith(Place("by-region-earth", R"({"region": "earth"})"), nodes[0].name + "/"));
+  // Node 2 is now full (2 partitions): another moon request finds no room and says why.
+  std::string full = Place("moon-again", R"({"region": "moon"})");
+  EXPECT_TRUE(StartsWith(full, "error: ")) << full;
+  EXPECT_NE(full.find("full"), std::string::npos) << full;
+  // No node in that region: refused, naming the condition.
+  std::string none = Place("by-region-mars", R"({"region": "mars"})");
+  EXPECT_NE(none.find("region=mars"), std::string::npos) << none;
+  // What each node is told to deploy matches.
+  auto on2 = client->NodeInstanceList(nodes[1].name);
+  ASSERT_TRUE(on2.ok()) << on2.status().ToString();
+  std::vector<std::string> titles;
+  for (const auto& i : *on2) titles.push_back(i.title);
+  std::sort(titles.begin(), titles.end());
+  EXPECT_EQ(titles, (std::vector<std::string>{"by-id-2", "by-region"}));
+}
+
+}  // namespace
+}  // namespace slapos
