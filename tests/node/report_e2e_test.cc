@@ -1,0 +1,206 @@
+// `slapos node report` against a real master, a real supervisor and real partition users
+// (root): usage is posted, a partition requested destroyed is stopped, emptied, reported
+// destroyed, and the master gives it to the next request. The "deployment" is made by hand
+// here (a service in etc/run started through the node's supervisor, usage files) so that this
+// test does not depend on `node instance`.
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "node/config.h"
+#include "node/node_supervisor.h"
+#include "node/usage.h"
+#include "slap/slap_client.h"
+#include "slap/usage.h"
+#include "supervise/client.h"
+#include "util/file.h"
+#include "util/process.h"
+#include "util/testing.h"
+
+namespace slapos {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  auto r = ReadFile(path);
+  return r.ok() ? *r : "(cannot read " + path + ")";
+}
+
+ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 300) {
+  ProcessOptions o;
+  o.argv = argv;
+  o.timeout_seconds = timeout;
+  auto r = RunProcess(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ProcessResult{};
+}
+
+int ProcessesOf(uid_t uid) {
+  auto totals = node::ReadProcessTotals();
+  if (!totals.ok()) return -1;
+  auto it = totals->find(uid);
+  return it == totals->end() ? 0 : it->second.processes;
+}
+
+class NodeReportE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates partition users and runs processes as them";
+    chmod(dir.path().c_str(), 0755);
+    tag = "rp" + std::to_string(getpid() % 100000);
+    computer = "COMP-" + tag;
+    port = testing::PickFreePort();
+    master = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
+                                 std::to_string(port), "--db", dir.Join("master.db")},
+        dir.Join("master.log"));
+    url = "http://127.0.0.1:" + std::to_string(port);
+    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
+    ASSERT_TRUE(testing::WaitFor(
+        [&] {
+          auto r = client->HateoasUrl();
+          return r.ok() || r.status().code() != Code::kUnavailable;
+        },
+        10));
+    cfg = dir.Join("slapos.cfg");
+    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = " + computer + "\nmaster_url = " + url +
+                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
+                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("slapos.json") +
+                                         "\npidfile_report = " + dir.Join("report.pid") +
+                                         "\n[slapformat]\npartition_amount = 2\nalter_network = false\n"
+                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
+                                         "u\nsoftware_user = " + tag + "soft\n")
+                    .ok());
+    ProcessResult f = Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg});
+    formatted = true;
+    ASSERT_EQ(f.exit_code, 0) << f.output << Slurp(dir.Join("master.log"));
+    auto config = node::LoadNodeConfig(cfg, node::ConfigUse::kSlapgrid);
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    supervisor = std::make_unique<node::NodeSupervisor>(*config, testing::SlaposBinary());
+    passwd* pw = getpwnam((tag + "u0").c_str());
+    ASSERT_NE(pw, nullptr);
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
+  }
+
+  void TearDown() override {
+    if (supervisor && PathExists(supervisor->paths().socket)) {
+      auto c = supervise::SupervisorClient::Open(supervisor->paths().serverurl);
+      if (c.ok()) (void)c->CallOrError("supervisor.shutdown");
+      testing::WaitFor([&] { return !PathExists(supervisor->paths().pidfile); }, 20);
+    }
+    if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
+  }
+
+  Result<slap::InstanceAnswer> Request(const std::string& title, slap::InstanceState state) {
+    slap::InstanceRequest r;
+    r.title = title;
+    r.software_release_uri = "http://example.org/" + tag + "/software.cfg";
+    r.state = state;
+    r.sla_parameters = "{\"computer_guid\": \"" + computer + "\"}";
+    return client->RequestInstance(r);
+  }
+
+  void Own(const std::string& path) { ASSERT_EQ(lchown(path.c_str(), uid, gid), 0) << path; }
+
+  testing::TempDir dir{"node-report-e2e"};
+  std::string tag, computer, url, cfg;
+  int port = 0;
+  bool formatted = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::unique_ptr<testing::ChildProcess> master;
+  std::unique_ptr<slap::SlapClient> client;
+  std::unique_ptr<node::NodeSupervisor> supervisor;
+};
+
+TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReused) {
+  auto victim = Request("victim", slap::InstanceState::kStarted);
+  ASSERT_TRUE(victim.ok()) << victim.status().ToString();
+  ASSERT_TRUE(victim->ready);
+  std::string ref = victim->instance.compute_partition_id;
+  ASSERT_EQ(ref, tag + "p0");
+  std::string part = dir.Join("srv/" + ref);
+
+  // A deployed instance: one service running as the partition user, a timestamp, usage files.
+  ASSERT_TRUE(MakeDirs(part + "/etc/run").ok());
+  ASSERT_TRUE(MakeDirs(part + "/var/xml_report").ok());
+  ASSERT_TRUE(WriteFileAtomic(part + "/etc/run/sleeper", "#!/bin/sh\nexec sleep 1000\n", 0755).ok());
+  ASSERT_TRUE(WriteFileAtomic(part + "/.timestamp", "1700000000").ok());
+  ASSERT_TRUE(WriteFileAtomic(part + "/var/xml_report/good.xml",
+                              slap::WritePartitionConsumption({{"Backup", "", "", 3, 0, "", {}}}))
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomic(part + "/var/xml_report/bad.xml", "<consumption>").ok());
+  for (const char* p : {"/etc", "/etc/run", "/etc/run/sleeper", "/.timestamp", "/var", "/var/xml_report",
+                        "/var/xml_report/good.xml", "/var/xml_report/bad.xml"})
+    Own(part + p);
+  ASSERT_TRUE(supervisor->Ensure().ok());
+  node::PartitionPrograms programs;
+  programs.reference = ref;
+  programs.path = part;
+  programs.user = tag + "u0";
+  programs.run = {"sleeper"};
+  Status started = supervisor->StartPartition(programs);
+  ASSERT_TRUE(started.ok()) << started.ToString();
+  ASSERT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid) >= 1; }, 15)) << "the service did not start";
+
+  // Report with nothing to destroy: usage goes to the master, the valid file is consumed.
+  ProcessResult r1 = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  ASSERT_EQ(r1.exit_code, 0) << r1.output << Slurp(dir.Join("master.log"));
+  EXPECT_NE(r1.output.find("usage posted (1 usage files, 1 invalid left"), std::string::npos) << r1.output;
+  EXPECT_NE(r1.output.find("0 destroyed"), std::string::npos) << r1.output;
+  EXPECT_FALSE(PathExists(part + "/var/xml_report/good.xml"));
+  EXPECT_TRUE(PathExists(part + "/var/xml_report/bad.xml"));
+  EXPECT_GE(ProcessesOf(uid), 1) << "report must not touch a started partition";
+
+  // Requested destroyed: the next report stops, empties, reports.
+  auto destroy = Request("victim", slap::InstanceState::kDestroyed);
+  ASSERT_TRUE(destroy.ok()) << destroy.status().ToString();
+  ProcessResult r2 = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  ASSERT_EQ(r2.exit_code, 0) << r2.output << Slurp(dir.Join("master.log"));
+  EXPECT_NE(r2.output.find("destroyed " + ref), std::string::npos) << r2.output;
+  EXPECT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid) == 0; }, 15)) << "a partition process survived";
+  EXPECT_FALSE(PathExists(supervisor->paths().config_d + "/" + ref + ".conf"));
+  struct stat st{};
+  ASSERT_EQ(stat(part.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, uid);
+  EXPECT_EQ(st.st_mode & 07777, 0750u);
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(part)) left.push_back(e.path().filename());
+  EXPECT_EQ(left, std::vector<std::string>{".slapos-resource"});  // format's definition only
+  EXPECT_TRUE(getpwnam((tag + "u0").c_str()) != nullptr) << "the partition user must stay";
+
+  // The master freed it: nothing on the slot, and the next request gets it.
+  auto slot = client->GetPartition(computer, ref);
+  EXPECT_FALSE(slot.ok());
+  auto next = Request("next", slap::InstanceState::kStarted);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  ASSERT_TRUE(next->ready);
+  EXPECT_EQ(next->instance.compute_partition_id, ref);
+
+  // Nothing left to destroy: a further report is quiet.
+  ProcessResult r3 = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  EXPECT_EQ(r3.exit_code, 0) << r3.output;
+  EXPECT_NE(r3.output.find("0 destroyed"), std::string::npos) << r3.output;
+}
+
+TEST_F(NodeReportE2ETest, SecondReportWhileOneRunsExits10) {
+  // Hold the pidfile the way a running report does (flock on the file).
+  std::string pidfile = dir.Join("report.pid");
+  testing::ChildProcess holder({"/usr/bin/flock", pidfile, "sleep", "30"});
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        ProcessResult p = Exec({"/usr/bin/flock", "-n", pidfile, "true"});
+        return p.exit_code != 0;
+      },
+      10));
+  ProcessResult r = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  EXPECT_EQ(r.exit_code, 10) << r.output;
+  EXPECT_NE(r.output.find("another run holds"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace slapos
