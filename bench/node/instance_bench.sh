@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# bench/node: the compute node's `node instance` at scale (issue 5). Root; not run in CI.
+# Sets up its own `slapos configure local` (interface bnch0, names bnp/bnu/bns, everything under
+# $BENCH_DIR, master on $BENCH_PORT) so it never meets the machine's own setup, and removes it
+# at the end (also on failure).
+#
+#   (a) `node instance` pass over N formatted and deployed partitions, nothing changed (goal <= 0.5 s)
+#   (b) H `hello` instances requested at once until every URL answers (goal <= 30 s)
+#   (c) one changed partition among N reconfigured: time of that `node instance` run (goal <= 100 ms)
+#
+# Usage: bench/node/instance_bench.sh [a|b|c|all]   (default all; (a) and (c) share one setup)
+# Environment: SLAPOS (binary, default build/src/cli/slapos), N (500), H (300), BENCH_DIR
+# (/tmp/slapos-node-bench), BENCH_PORT (5090), REPEAT (5 timed runs, the median is reported).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SRC=$PWD
+SLAPOS=${SLAPOS:-$SRC/build/src/cli/slapos}
+N=${N:-500}
+H=${H:-300}
+DIR=${BENCH_DIR:-/tmp/slapos-node-bench}
+PORT=${BENCH_PORT:-5090}
+REPEAT=${REPEAT:-5}
+WHAT=${1:-all}
+MASTER=http://127.0.0.1:$PORT
+CFG=$DIR/etc/slapos.cfg
+C=(--master-url "$MASTER")
+
+[ "$(id -u)" -eq 0 ] || { echo "instance_bench: run as root" >&2; exit 1; }
+[ -x "$SLAPOS" ] || { echo "instance_bench: $SLAPOS missing; build first" >&2; exit 1; }
+"$SLAPOS" node --help | grep -qE '^ +instance( |$)' || { echo "instance_bench: this slapos has no 'node instance' yet" >&2; exit 1; }
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+setup() {  # $1 = partitions
+  mkdir -p "$DIR"; chmod 755 "$DIR"
+  "$SLAPOS" configure local --interface-name bnch0 --ipv4-local-network 10.199.0.0/16 \
+    --ipv6-prefix fd5b:e7c4:1::/64 --master-port "$PORT" --computer-id COMP-BENCH \
+    --partition-number "$1" --slapos-instance-root "$DIR/srv" --slapos-software-root "$DIR/soft" \
+    --slapos-buildout-directory "$DIR/opt" --slapos-configuration-directory "$DIR/etc" \
+    --state-directory "$DIR/lib" --client-configuration "$DIR/home/slapos-client.cfg" \
+    --partition-base-name bnp --user-base-name bnu --software-user bns | tail -3
+}
+teardown() {
+  if [ -f "$DIR/etc/configure-local.cfg" ]; then
+    "$SLAPOS" configure local --remove --slapos-configuration-directory "$DIR/etc" | tail -1
+  fi
+}
+trap teardown EXIT
+
+instance_run() { "$SLAPOS" node instance --cfg "$CFG" --log-level warning >>"$DIR/instance.log" 2>&1 || true; }
+software_run() { "$SLAPOS" node software --cfg "$CFG" --log-level warning >>"$DIR/software.log" 2>&1; }
+
+request_many() {  # $1 = count, $2 = software, $3 = prefix, $4... = parameters; all requests in parallel
+  local n=$1 sr=$2 prefix=$3; shift 3
+  seq 0 $((n - 1)) | xargs -P 16 -I{} "$SLAPOS" request "$prefix{}" "$sr" --parameters "$@" "${C[@]}" >/dev/null 2>&1 || true
+}
+
+bench_ac() {
+  teardown
+  echo "== setup: $N partitions, trivial release"
+  local t0; t0=$(now)
+  setup "$N"
+  echo "configure local ($N partitions): $(elapsed "$t0" "$(now)") s"
+  local sr=$SRC/bench/node/trivial/software.cfg
+  "$SLAPOS" supply "$sr" COMP-BENCH "${C[@]}" >/dev/null
+  software_run
+  t0=$(now)
+  request_many "$N" "$sr" triv value=1
+  echo "requested $N instances: $(elapsed "$t0" "$(now)") s"
+  t0=$(now)
+  instance_run
+  echo "first node instance (deploys $N partitions): $(elapsed "$t0" "$(now)") s"
+  local deployed; deployed=$(ls "$DIR"/srv/bnp*/marker.txt 2>/dev/null | wc -l)
+  echo "partitions deployed: $deployed / $N"
+  instance_run  # settle (e.g. reports)
+
+  if [ "$WHAT" = all ] || [ "$WHAT" = a ]; then
+    local times=()
+    for _ in $(seq "$REPEAT"); do t0=$(now); instance_run; times+=("$(elapsed "$t0" "$(now)")"); done
+    echo "(a) node instance, $N partitions, nothing changed: median $(printf '%s\n' "${times[@]}" | median) s (runs: ${times[*]}; goal <= 0.5 s)"
+  fi
+  if [ "$WHAT" = all ] || [ "$WHAT" = c ]; then
+    local times=()
+    for i in $(seq "$REPEAT"); do
+      "$SLAPOS" request triv7 "$sr" --parameters value=changed$i "${C[@]}" >/dev/null 2>&1 || true
+      t0=$(now); instance_run; times+=("$(elapsed "$t0" "$(now)")")
+    done
+    local marker; marker=$(grep -l "value=changed$REPEAT" "$DIR"/srv/bnp*/marker.txt 2>/dev/null | wc -l)
+    echo "(c) node instance redeploying 1 changed partition among $N: median $(printf '%s\n' "${times[@]}" | median) s (runs: ${times[*]}; changed marker found: $marker; goal <= 0.1 s)"
+  fi
+  teardown
+}
+
+bench_b() {
+  teardown
+  echo "== setup: $H partitions, hello"
+  setup "$H"
+  local sr=$SRC/software/hello/software.cfg
+  "$SLAPOS" supply "$sr" COMP-BENCH "${C[@]}" >/dev/null
+  local t0; t0=$(now)
+  software_run
+  echo "node software (build hello): $(elapsed "$t0" "$(now)") s"
+  t0=$(now)
+  request_many "$H" "$sr" hello name=bench
+  echo "requested $H instances: $(elapsed "$t0" "$(now)") s"
+  local deadline=$((SECONDS + 600)) up=0
+  while [ $SECONDS -lt $deadline ]; do
+    instance_run
+    up=0
+    # every partition holds one instance; hello listens on its partition's IPv4, port 8080
+    for ip in $(python3 -c 'import json,sys; [print(p["ipv4"]) for p in json.load(open(sys.argv[1]))["partition_list"]]' "$DIR/opt/slapos.json"); do
+      curl -sf -m 2 "http://$ip:8080/" >/dev/null 2>&1 && up=$((up + 1))
+    done
+    [ "$up" -ge "$H" ] && break
+  done
+  echo "(b) $H hello instances requested at once -> $up answering: $(elapsed "$t0" "$(now)") s (goal <= 30 s)"
+  teardown
+}
+
+case "$WHAT" in
+  a|c) bench_ac ;;
+  b) bench_b ;;
+  all) bench_ac; bench_b ;;
+  *) echo "usage: $0 [a|b|c|all]" >&2; exit 2 ;;
+esac
