@@ -260,6 +260,7 @@ Result<LocalSetupPlan> PlanLocalSetup(const LocalSetupOptions& given, const Loca
   plan.files = {{plan.slapos_cfg_path, RenderSlaposCfg(plan), 0644},
                 {o.client_config, RenderClientCfg(plan), 0644}};
   plan.supervisor_programs = RenderSupervisorPrograms(plan, facts.slapos_binary, facts.node_daemon_available);
+  plan.supervisor_programs_master_only = RenderSupervisorPrograms(plan, facts.slapos_binary, false);
   if (!facts.node_daemon_available)
     plan.notes.push_back("this slapos has no 'node daemon' yet: run 'slapos node software' and 'slapos node instance' "
                          "yourself (scripts/run.sh does)");

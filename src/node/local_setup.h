@@ -67,6 +67,9 @@ struct LocalSetupPlan {
   bool rerun = false;  // a recorded setup exists and matches
   std::vector<PlannedFile> files;       // slapos.cfg, client config (not the programs file)
   std::string supervisor_programs;      // content of supervisor_programs_path
+  // The same without the node daemon: in place until the first `node format` is done, so the
+  // daemon's own format at its start never runs at the same time as ours.
+  std::string supervisor_programs_master_only;
   std::vector<std::string> directories;  // created when missing, in this order
   std::vector<std::string> notes;       // things the user should know (e.g. no node daemon yet)
 };

@@ -139,33 +139,52 @@ Result<LocalSetupResult> ApplyLocalSetup(const LocalSetupPlan& plan, LocalHost& 
   }
 
   // 4. Configuration files.
-  std::vector<PlannedFile> files = plan.files;
-  files.push_back({plan.supervisor_programs_path, plan.supervisor_programs, 0600});
-  for (const auto& f : files) {
+  auto write_if_changed = [&](const PlannedFile& f) -> Status {
     SLAPOS_ASSIGN_OR_RETURN(auto old, host.ReadFileIfExists(f.path));
-    if (old && *old == f.content) continue;
+    if (old && *old == f.content) return Status::OK();
     for (const auto& level : MissingLevels(host, Dirname(f.path))) SLAPOS_RETURN_IF_ERROR(host.MakeDirectory(level));
     SLAPOS_RETURN_IF_ERROR(host.WriteFile(f.path, f.content, f.mode));
     changes.push_back((old ? "rewrote " : "wrote ") + f.path);
-  }
+    return Status::OK();
+  };
+  for (const auto& f : plan.files) SLAPOS_RETURN_IF_ERROR(write_if_changed(f));
 
-  // 5. The supervisor, running the master (and the node daemon).
+  // 5. The supervisor running the master. Until the first format is done, without the node
+  // daemon (which formats at its start too).
+  PlannedFile programs{plan.supervisor_programs_path, plan.supervisor_programs, 0600};
+  SLAPOS_ASSIGN_OR_RETURN(auto current, host.ReadFileIfExists(programs.path));
+  bool daemon_in_place = current && *current == programs.content;
+  if (!daemon_in_place)
+    SLAPOS_RETURN_IF_ERROR(write_if_changed({programs.path, plan.supervisor_programs_master_only, 0600}));
   SLAPOS_ASSIGN_OR_RETURN(bool launched, host.EnsureSupervisor(plan.slapos_cfg_path));
   if (launched) changes.push_back("started the node's supervisor");
-  SLAPOS_ASSIGN_OR_RETURN(auto running, host.RunningPrograms(plan.slapos_cfg_path));
-  std::vector<std::string> wanted = {"slapos-master"};
-  if (plan.supervisor_programs.find("[program:slapos-node]") != std::string::npos) wanted.push_back("slapos-node");
-  for (const auto& name : wanted)
-    if (std::find(running.begin(), running.end(), name) == running.end()) {
-      SLAPOS_RETURN_IF_ERROR(host.StartProgram(plan.slapos_cfg_path, name));
-      if (!launched) changes.push_back("started " + name);
-    }
+  auto ensure_running = [&](const std::string& name) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(auto running, host.RunningPrograms(plan.slapos_cfg_path));
+    if (std::find(running.begin(), running.end(), name) != running.end()) return Status::OK();
+    SLAPOS_RETURN_IF_ERROR(host.StartProgram(plan.slapos_cfg_path, name));
+    changes.push_back("started " + name);
+    return Status::OK();
+  };
+  if (!launched) SLAPOS_RETURN_IF_ERROR(ensure_running("slapos-master"));
   SLAPOS_RETURN_IF_ERROR(host.WaitMaster(plan.master_url, ProgramsLog(plan)));
 
   // 6. The partitions, reported to the master.
   SLAPOS_ASSIGN_OR_RETURN(result.format_output, host.RunFormat(plan.slapos_cfg_path));
-  std::string first = Split(result.format_output, '\n').front();
-  if (first.find(" 0 changes") == std::string::npos) changes.push_back("node format: " + std::string(Trim(first)));
+  // Its summary line "node ID: N partitions, M changes" (log lines may come around it).
+  std::string summary;
+  for (const auto& line : Split(result.format_output, '\n'))
+    if (line.find(" partitions, ") != std::string::npos && EndsWith(Trim(line), " changes")) summary = Trim(line);
+  if (summary.empty() || summary.find(" 0 changes") == std::string::npos)
+    changes.push_back("node format: " + (summary.empty() ? std::string("done") : summary));
+
+  // 7. The node daemon, when this slapos has one.
+  if (programs.content != plan.supervisor_programs_master_only) {
+    if (!daemon_in_place) {
+      SLAPOS_RETURN_IF_ERROR(write_if_changed(programs));
+      SLAPOS_RETURN_IF_ERROR(host.EnsureSupervisor(plan.slapos_cfg_path).status());
+    }
+    SLAPOS_RETURN_IF_ERROR(ensure_running("slapos-node"));
+  }
   return result;
 }
 

@@ -192,6 +192,7 @@ class FakeLocalHost : public LocalHost {
   std::set<std::string> running;
   bool port_busy = false;
   int formats = 0, unformats = 0, kills = 0;
+  bool daemon_during_format = false;
   std::vector<std::string> log;
 
   Result<std::vector<std::string>> Routes(bool ipv6, const std::string&) override {
@@ -281,6 +282,9 @@ class FakeLocalHost : public LocalHost {
     return Status::OK();
   }
   Result<std::string> RunFormat(const std::string&) override {
+    for (const auto& [path, content] : files)
+      if (EndsWith(path, "slapos-local.conf") && content.find("[program:slapos-node]") != std::string::npos)
+        daemon_during_format = true;
     return std::string(formats++ == 0 ? "node local_computer: 10 partitions, 42 changes\n"
                                       : "node local_computer: 10 partitions, 0 changes\n");
   }
@@ -290,8 +294,8 @@ class FakeLocalHost : public LocalHost {
   }
 };
 
-Result<LocalSetupResult> SetUpLocal(FakeLocalHost& host, LocalSetupOptions o = Options()) {
-  SLAPOS_ASSIGN_OR_RETURN(LocalSetupPlan plan, PlanOnHost(o, host, false, "/usr/bin/slapos"));
+Result<LocalSetupResult> SetUpLocal(FakeLocalHost& host, LocalSetupOptions o = Options(), bool daemon = false) {
+  SLAPOS_ASSIGN_OR_RETURN(LocalSetupPlan plan, PlanOnHost(o, host, daemon, "/usr/bin/slapos"));
   return ApplyLocalSetup(plan, host);
 }
 
@@ -315,6 +319,23 @@ TEST(ConfigureLocalApplyTest, FirstRunCreatesEverythingRerunChangesNothing) {
   EXPECT_TRUE(again->changes.empty()) << Join(again->changes, "\n");
   EXPECT_EQ(host.files, files_before);
   EXPECT_EQ(host.formats, 2);  // format is rerun to verify; it reports 0 changes
+}
+
+TEST(ConfigureLocalApplyTest, NodeDaemonJoinsOnlyAfterTheFirstFormat) {
+  FakeLocalHost host;
+  auto first = SetUpLocal(host, Options(), true);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(host.daemon_during_format);
+  EXPECT_TRUE(host.running.count("slapos-node"));
+  EXPECT_NE(host.files["/srv/slapgrid/etc/supervisord.conf.d/slapos-local.conf"].find("node daemon --cfg"),
+            std::string::npos);
+  auto again = SetUpLocal(host, Options(), true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->changes.empty()) << Join(again->changes, "\n");
+  host.running.erase("slapos-node");
+  again = SetUpLocal(host, Options(), true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Join(again->changes, "\n"), "started slapos-node");
 }
 
 TEST(ConfigureLocalApplyTest, RerunRepairsWhatIsMissing) {
