@@ -74,10 +74,11 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
+    """VmRSS, RssAnon (heap, stacks: the daemon's own data) or RssFile (mapped binary and libraries)."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024.0
     return 0.0
 
@@ -113,6 +114,8 @@ def bench_daemon(argv, n, idle, startsecs):
             return r
         time.sleep(2)
         r["rss"] = rss_mb(daemon.pid)
+        r["rss_anon"] = rss_mb(daemon.pid, "RssAnon")
+        r["rss_file"] = rss_mb(daemon.pid, "RssFile")
         r["fds"] = len(os.listdir("/proc/%d/fd" % daemon.pid))
         c0 = cpu_ticks(daemon.pid)
         time.sleep(idle)
@@ -199,6 +202,7 @@ def main():
         print("\nN = %d programs (startsecs=%d), bare posix_spawn loop of %d sleep: %.3f s" % (n, a.startsecs, n, bare))
         print("%-40s" % "" + "".join("%-22s" % c for c in cols))
         rows = [("time until all RUNNING", "start", "s"), ("RSS after start", "rss", "MB"),
+                ("  of which anonymous", "rss_anon", "MB"), ("  of which file-backed", "rss_file", "MB"),
                 ("open fds", "fds", ""), ("idle CPU over %d s" % a.idle, "idle_cpu", "%"),
                 ("getAllProcessInfo (Python client)", "gapi", "s"),
                 ("getAllProcessInfo (raw, no parse)", "gapi_raw", "s"), ("supervisorctl status wall", "ctl", "s"),

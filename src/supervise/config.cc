@@ -152,6 +152,19 @@ Status ParseLog(const SectionReader& r, const char* prefix, LogConfig* log) {
   return Status::OK();
 }
 
+bool IsEventType(const std::string& t) {
+  static const char* const kTypes[] = {
+      "EVENT", "PROCESS_STATE", "PROCESS_STATE_STOPPED", "PROCESS_STATE_STARTING", "PROCESS_STATE_RUNNING",
+      "PROCESS_STATE_BACKOFF", "PROCESS_STATE_STOPPING", "PROCESS_STATE_EXITED", "PROCESS_STATE_FATAL",
+      "PROCESS_STATE_UNKNOWN", "REMOTE_COMMUNICATION", "PROCESS_LOG", "PROCESS_LOG_STDOUT", "PROCESS_LOG_STDERR",
+      "PROCESS_COMMUNICATION", "PROCESS_COMMUNICATION_STDOUT", "PROCESS_COMMUNICATION_STDERR",
+      "SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING", "TICK",
+      "TICK_5", "TICK_60", "TICK_3600", "PROCESS_GROUP", "PROCESS_GROUP_ADDED", "PROCESS_GROUP_REMOVED"};
+  for (const char* k : kTypes)
+    if (t == k) return true;
+  return false;
+}
+
 // [program:x] / [eventlistener:x] -> processes.
 Status ParseProgram(const Source& src, const std::string& program, bool listener,
                     const std::map<std::string, std::string>& base, const DaemonConfig& daemon,
@@ -226,6 +239,8 @@ Status ParseProgram(const Source& src, const std::string& program, bool listener
     SLAPOS_RETURN_IF_ERROR(ParseLog(r, "stdout", &pc.stdout_log));
     SLAPOS_RETURN_IF_ERROR(ParseLog(r, "stderr", &pc.stderr_log));
     if (pc.redirect_stderr) pc.stderr_log.path = "";
+    SLAPOS_ASSIGN_OR_RETURN(pc.stdout_events_enabled, r.Bool("stdout_events_enabled", false));
+    SLAPOS_ASSIGN_OR_RETURN(pc.stderr_events_enabled, r.Bool("stderr_events_enabled", false));
     SLAPOS_ASSIGN_OR_RETURN(pc.backoff_initial_secs, r.Secs("backoff_initial_secs", daemon.backoff_initial_secs));
     SLAPOS_ASSIGN_OR_RETURN(pc.backoff_max_secs, r.Secs("backoff_max_secs", daemon.backoff_max_secs));
     SLAPOS_ASSIGN_OR_RETURN(pc.serverurl, r.Str("serverurl", "AUTO"));
@@ -233,7 +248,10 @@ Status ParseProgram(const Source& src, const std::string& program, bool listener
       SLAPOS_ASSIGN_OR_RETURN(std::string ev, r.Str("events", ""));
       for (std::string& e : Split(ev, ',')) {
         std::string t(Trim(e));
-        if (!t.empty()) pc.events.push_back(t);
+        if (t.empty()) continue;
+        if (!IsEventType(t))
+          return r.Error(r.Find("events"), "unknown event type '" + t + "' (e.g. PROCESS_STATE_EXITED, TICK_60, EVENT)");
+        pc.events.push_back(t);
       }
       if (pc.events.empty()) return r.Error(r.Find("events"), "an [eventlistener] needs 'events = PROCESS_STATE_EXITED,...'");
       SLAPOS_ASSIGN_OR_RETURN(long long bs, r.Int("buffer_size", 10, 1, 1000000));
@@ -472,7 +490,7 @@ std::string ProcessConfig::Fingerprint() const {
        std::to_string(stdout_log.backups) + '\x1f' + stderr_log.path + '/' + std::to_string(stderr_log.maxbytes) +
        '/' + std::to_string(stderr_log.backups) + '\x1f' + std::to_string(backoff_initial_secs) + '/' +
        std::to_string(backoff_max_secs) + '\x1f' + std::to_string(is_listener) + Join(events, ",") + '/' +
-       std::to_string(buffer_size);
+       std::to_string(buffer_size) + '/' + std::to_string(stdout_events_enabled) + std::to_string(stderr_events_enabled);
   return f;
 }
 

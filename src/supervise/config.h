@@ -49,6 +49,8 @@ struct ProcessConfig {
   bool redirect_stderr = false;
   LogConfig stdout_log;
   LogConfig stderr_log;
+  bool stdout_events_enabled = false;  // PROCESS_LOG_STDOUT events for each output chunk
+  bool stderr_events_enabled = false;
   double backoff_initial_secs = 1;  // first retry delay; doubles per attempt
   double backoff_max_secs = 60;     // cap
   std::string serverurl = "AUTO";

@@ -246,7 +246,7 @@ class HttpConnection : public LogFollower, public std::enable_shared_from_this<H
       SplitNamespec(rest, &gn, &pn);
       supervise::Process* p = pn.empty() ? nullptr : sup->FindProcess(gn, pn);
       if (!p) return Error(404, "Not Found");
-      const std::string& file = channel == "stderr" ? p->stderr_path : p->stdout_path;
+      const std::string& file = channel == "stderr" ? p->stderr_path() : p->stdout_path();
       if (file.empty() || access(file.c_str(), F_OK) != 0) return Error(404, "Not Found");
       StartStream(file);
       (channel == "stderr" ? p->stderr_followers : p->stdout_followers).push_back(weak_from_this());

@@ -197,9 +197,9 @@ Value RpcInterface::ProcessInfo(Process& p) {
   s.Set("statename", Value::String(StateName(sp.state())));
   s.Set("spawnerr", Value::String(sp.spawnerr()));
   s.Set("exitstatus", Value::Int(sp.exitstatus()));
-  s.Set("logfile", Value::String(p.stdout_path));
-  s.Set("stdout_logfile", Value::String(p.stdout_path));
-  s.Set("stderr_logfile", Value::String(p.stderr_path));
+  s.Set("logfile", Value::String(p.stdout_path()));
+  s.Set("stdout_logfile", Value::String(p.stdout_path()));
+  s.Set("stderr_logfile", Value::String(p.stderr_path()));
   s.Set("pid", Value::Int(sp.pid()));
   return s;
 }
@@ -463,8 +463,8 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
   }
   if (m == "getAllConfigInfo") {
     std::vector<Value> out;
-    const Config& src = S.latest_config();
-    for (const GroupConfig& g : src.groups) {
+    for (const auto& gp : S.latest_groups()) {
+      const GroupConfig& g = *gp;
       bool inuse = S.FindGroup(g.name) != nullptr;
       for (const ProcessConfig& pc : g.processes) {
         Value d = Value::Struct();
@@ -528,7 +528,7 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
     return done(ProcessInfo(*p));
   }
   bool err = m.find("Stderr") != std::string::npos;
-  const std::string& path = err ? p->stderr_path : p->stdout_path;
+  const std::string& path = err ? p->stderr_path() : p->stdout_path();
   if (m == "readProcessStdoutLog" || m == "readProcessLog" || m == "readProcessStderrLog") {
     int64_t off = 0, len = 0;
     if (!P.Count(3, 3) || !P.Int(1, &off) || !P.Int(2, &len)) return bad();

@@ -60,24 +60,24 @@ void Subprocess::Spawn() {
   }
   pid_ = *pid;
   last_pid_ = pid_;
-  host_->Log("info", "spawned: '" + config_.name + "' with pid " + std::to_string(pid_));
-  if (config_.startsecs == 0) {
-    host_->Log("info", "success: " + config_.name + " entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)");
+  host_->Log("info", "spawned: '" + config_->name + "' with pid " + std::to_string(pid_));
+  if (config_->startsecs == 0) {
+    host_->Log("info", "success: " + config_->name + " entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)");
     ChangeState(ProcessState::kRunning);
   } else {
-    host_->SetTimer(*this, laststart_mono_ + static_cast<int64_t>(config_.startsecs) * 1000000);
+    host_->SetTimer(*this, laststart_mono_ + static_cast<int64_t>(config_->startsecs) * 1000000);
   }
 }
 
 void Subprocess::RetryOrGiveUp() {
   if (state_ != ProcessState::kBackoff) return;
-  if (config_.startretries >= 0 && tries_ > config_.startretries) {
+  if (config_->startretries >= 0 && tries_ > config_->startretries) {
     host_->CancelTimer(*this);
-    host_->Log("info", "gave up: " + config_.name + " entered FATAL state, too many start retries too quickly");
+    host_->Log("info", "gave up: " + config_->name + " entered FATAL state, too many start retries too quickly");
     ChangeState(ProcessState::kFatal);
     return;
   }
-  int64_t delay = BackoffDelayMicros(tries_, config_.backoff_initial_secs, config_.backoff_max_secs, env_->Random());
+  int64_t delay = BackoffDelayMicros(tries_, config_->backoff_initial_secs, config_->backoff_max_secs, env_->Random());
   host_->SetTimer(*this, env_->MonotonicMicros() + delay);
 }
 
@@ -90,11 +90,11 @@ Status Subprocess::Stop() {
       return Status::OK();
     case ProcessState::kStarting:
     case ProcessState::kRunning: {
-      host_->Log("info", "waiting for " + config_.name + " to stop");
+      host_->Log("info", "waiting for " + config_->name + " to stop");
       int64_t now = env_->MonotonicMicros();
       ChangeState(ProcessState::kStopping);
-      host_->Kill(*this, config_.stopsignal, config_.stopasgroup);
-      host_->SetTimer(*this, now + static_cast<int64_t>(config_.stopwaitsecs) * 1000000);
+      host_->Kill(*this, config_->stopsignal, config_->stopasgroup);
+      host_->SetTimer(*this, now + static_cast<int64_t>(config_->stopwaitsecs) * 1000000);
       return Status::OK();
     }
     case ProcessState::kStopping:
@@ -112,8 +112,8 @@ void Subprocess::OnTimer() {
     case ProcessState::kStarting:
       tries_ = 0;
       host_->CancelTimer(*this);
-      host_->Log("info", "success: " + config_.name + " entered RUNNING state, process has stayed up for > than " +
-                             std::to_string(config_.startsecs) + " seconds (startsecs)");
+      host_->Log("info", "success: " + config_->name + " entered RUNNING state, process has stayed up for > than " +
+                             std::to_string(config_->startsecs) + " seconds (startsecs)");
       ChangeState(ProcessState::kRunning);
       break;
     case ProcessState::kBackoff:
@@ -123,8 +123,8 @@ void Subprocess::OnTimer() {
     case ProcessState::kStopping:
       if (pid_ > 0 && !killed_) {
         killed_ = true;
-        host_->Log("warn", "killing '" + config_.name + "' (" + std::to_string(pid_) + ") with SIGKILL");
-        host_->Kill(*this, SIGKILL, config_.killasgroup);
+        host_->Log("warn", "killing '" + config_->name + "' (" + std::to_string(pid_) + ") with SIGKILL");
+        host_->Kill(*this, SIGKILL, config_->killasgroup);
       }
       break;
     default:
@@ -145,17 +145,17 @@ void Subprocess::OnExit(int wait_status) {
   }
   pid_ = 0;
   host_->CancelTimer(*this);
-  bool expected = code >= 0 && std::find(config_.exitcodes.begin(), config_.exitcodes.end(), code) != config_.exitcodes.end();
+  bool expected = code >= 0 && std::find(config_->exitcodes.begin(), config_->exitcodes.end(), code) != config_->exitcodes.end();
   exitstatus_ = code;
   if (state_ == ProcessState::kStopping) {
-    host_->Log("info", "stopped: " + config_.name + " (" + how + ")");
+    host_->Log("info", "stopped: " + config_->name + " (" + how + ")");
     ChangeState(ProcessState::kStopped);
     return;
   }
   bool too_quickly = state_ == ProcessState::kStarting &&
-                     now_mono - laststart_mono_ < static_cast<int64_t>(config_.startsecs) * 1000000;
+                     now_mono - laststart_mono_ < static_cast<int64_t>(config_->startsecs) * 1000000;
   if (too_quickly) {
-    host_->Log("info", "exited: " + config_.name + " (" + how + "; not expected)");
+    host_->Log("info", "exited: " + config_->name + " (" + how + "; not expected)");
     spawnerr_ = "Exited too quickly (process log may have details)";
     ++tries_;
     ChangeState(ProcessState::kBackoff);
@@ -166,10 +166,10 @@ void Subprocess::OnExit(int wait_status) {
   if (state_ != ProcessState::kRunning) return;  // not ours to handle (already stopped)
   exit_expected_ = expected;
   if (!expected) spawnerr_ = "Bad exit code " + std::to_string(code);
-  host_->Log("info", "exited: " + config_.name + " (" + how + "; " + (expected ? "expected" : "not expected") + ")");
+  host_->Log("info", "exited: " + config_->name + " (" + how + "; " + (expected ? "expected" : "not expected") + ")");
   ChangeState(ProcessState::kExited);
-  bool restart = config_.autorestart == AutoRestart::kTrue ||
-                 (config_.autorestart == AutoRestart::kUnexpected && !expected);
+  bool restart = config_->autorestart == AutoRestart::kTrue ||
+                 (config_->autorestart == AutoRestart::kUnexpected && !expected);
   if (!restart || state_ != ProcessState::kExited) return;
   // A process that keeps exiting right away is restarted with the same backoff as a failed
   // start, so that `autorestart=true` on a crashing program cannot spin the CPU.
@@ -179,7 +179,7 @@ void Subprocess::OnExit(int wait_status) {
     return;
   }
   ++tries_;
-  host_->SetTimer(*this, now_mono + BackoffDelayMicros(tries_, config_.backoff_initial_secs, config_.backoff_max_secs,
+  host_->SetTimer(*this, now_mono + BackoffDelayMicros(tries_, config_->backoff_initial_secs, config_->backoff_max_secs,
                                                        env_->Random()));
 }
 
@@ -198,7 +198,7 @@ std::string Subprocess::Description(int64_t now_wall) const {
     }
     case ProcessState::kFatal:
     case ProcessState::kBackoff:
-      return spawnerr_.empty() ? "unknown error (try \"tail " + config_.name + "\")" : spawnerr_;
+      return spawnerr_.empty() ? "unknown error (try \"tail " + config_->name + "\")" : spawnerr_;
     case ProcessState::kStopped:
     case ProcessState::kExited: {
       if (start_wall_ == 0) return "Not started";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <sys/types.h>
 
@@ -40,8 +41,11 @@ class ProcessHost {
 
 class Subprocess {
  public:
-  Subprocess(ProcessConfig config, ProcessHost* host, Env* env)
+  // The configuration is shared (e.g. with the GroupConfig it came from), never copied.
+  Subprocess(std::shared_ptr<const ProcessConfig> config, ProcessHost* host, Env* env)
       : config_(std::move(config)), host_(host), env_(env) {}
+  Subprocess(ProcessConfig config, ProcessHost* host, Env* env)
+      : Subprocess(std::make_shared<const ProcessConfig>(std::move(config)), host, env) {}
 
   // Starts from STOPPED, EXITED, FATAL or BACKOFF; FailedPrecondition when already running.
   Status Start();
@@ -52,11 +56,13 @@ class Subprocess {
   // The timer this process asked for fired.
   void OnTimer();
   // Autostart at daemon start / group add.
-  void MaybeAutostart() { if (config_.autostart && state_ == ProcessState::kStopped) (void)Start(); }
+  void MaybeAutostart() { if (config_->autostart && state_ == ProcessState::kStopped) (void)Start(); }
 
-  const ProcessConfig& config() const { return config_; }
-  ProcessConfig& mutable_config() { return config_; }
-  std::string FullName() const { return config_.group + ":" + config_.name; }
+  const ProcessConfig& config() const { return *config_; }
+  std::string FullName() const { return config_->group + ":" + config_->name; }
+  // An opaque pointer for the host (its own record of this process).
+  void* host_data() const { return host_data_; }
+  void set_host_data(void* d) { host_data_ = d; }
   ProcessState state() const { return state_; }
   pid_t pid() const { return pid_; }
   pid_t last_pid() const { return last_pid_; }
@@ -75,8 +81,9 @@ class Subprocess {
   void ChangeState(ProcessState to);
   void RetryOrGiveUp();
 
-  ProcessConfig config_;
+  std::shared_ptr<const ProcessConfig> config_;
   ProcessHost* host_;
+  void* host_data_ = nullptr;
   Env* env_;
   ProcessState state_ = ProcessState::kStopped;
   pid_t pid_ = 0;

@@ -33,7 +33,24 @@ void SplitNamespec(const std::string& spec, std::string* group, std::string* nam
   if (*name == "*") name->clear();
 }
 
-Supervisor::Supervisor(Config config, Env* env) : config_(std::move(config)), env_(env), loop_(env) {}
+namespace {
+const std::string kEmpty;
+}
+
+const std::string& Process::stdout_path() const { return stdout_log ? stdout_log->path() : kEmpty; }
+const std::string& Process::stderr_path() const { return stderr_log ? stderr_log->path() : kEmpty; }
+
+Supervisor::Supervisor(Config config, Env* env) : config_(std::move(config)), env_(env), loop_(env) {
+  for (GroupConfig& g : config_.groups) latest_groups_.push_back(std::make_shared<const GroupConfig>(std::move(g)));
+  config_.groups.clear();
+  config_.groups.shrink_to_fit();
+  for (char** e = environ; e && *e; ++e)
+    if (std::strchr(*e, '=')) base_env_.emplace_back(*e);
+  if (config_.unix_server.enabled) server_url_ = "unix://" + config_.unix_server.file;
+  else if (config_.inet_server.enabled)
+    server_url_ = "http://" + (config_.inet_server.host.empty() ? std::string("127.0.0.1") : config_.inet_server.host) +
+                  ":" + std::to_string(config_.inet_server.port);
+}
 
 Supervisor::~Supervisor() {
   for (auto& [name, g] : groups_)
@@ -45,8 +62,8 @@ std::vector<Group*> Supervisor::Groups() {
   std::vector<Group*> out;
   for (auto& [name, g] : groups_) out.push_back(g.get());
   std::stable_sort(out.begin(), out.end(), [](Group* a, Group* b) {
-    return a->config.priority != b->config.priority ? a->config.priority < b->config.priority
-                                                    : a->config.name < b->config.name;
+    return a->config->priority != b->config->priority ? a->config->priority < b->config->priority
+                                                      : a->config->name < b->config->name;
   });
   return out;
 }
@@ -64,9 +81,12 @@ Process* Supervisor::FindProcess(const std::string& group, const std::string& na
   return nullptr;
 }
 
-Process* Supervisor::ProcessOf(Subprocess& sp) {
-  auto it = by_sp_.find(&sp);
-  return it == by_sp_.end() ? nullptr : it->second;
+Process* Supervisor::ProcessOf(Subprocess& sp) { return static_cast<Process*>(sp.host_data()); }
+
+const GroupConfig* Supervisor::FindLatestGroup(const std::string& name) const {
+  for (const auto& g : latest_groups_)
+    if (g->name == name) return g.get();
+  return nullptr;
 }
 
 void Supervisor::MainLog(const std::string& level, const std::string& line) {
@@ -102,10 +122,13 @@ void Supervisor::ClearMainLog() {
   if (main_log_) (void)main_log_->Clear();
 }
 
-std::shared_ptr<Process> Supervisor::MakeProcess(const ProcessConfig& pc) {
+std::shared_ptr<Process> Supervisor::MakeProcess(std::shared_ptr<const ProcessConfig> pcp) {
+  const ProcessConfig& pc = *pcp;
   auto p = std::make_shared<Process>();
-  p->sp = std::make_unique<Subprocess>(pc, this, env_);
-  by_sp_[p->sp.get()] = p.get();
+  p->self = p;
+  p->sp = std::make_unique<Subprocess>(std::move(pcp), this, env_);
+  p->sp->set_host_data(p.get());
+  if (pc.is_listener) p->listener = std::make_unique<ListenerIo>();
   auto resolve = [&](const LogConfig& lc, const char* channel) -> std::string {
     if (lc.path != "AUTO") return lc.path;
     static const char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
@@ -114,25 +137,26 @@ std::shared_ptr<Process> Supervisor::MakeProcess(const ProcessConfig& pc) {
     return JoinPath(config_.daemon.childlogdir,
                     pc.name + "-" + channel + "---" + config_.daemon.identifier + "-" + suffix + ".log");
   };
-  p->stdout_path = resolve(pc.stdout_log, "stdout");
-  p->stderr_path = pc.redirect_stderr ? "" : resolve(pc.stderr_log, "stderr");
-  if (!p->stdout_path.empty())
-    p->stdout_log = std::make_unique<RotatingLog>(p->stdout_path, pc.stdout_log.maxbytes, pc.stdout_log.backups);
-  if (!p->stderr_path.empty())
-    p->stderr_log = std::make_unique<RotatingLog>(p->stderr_path, pc.stderr_log.maxbytes, pc.stderr_log.backups);
+  std::string out = resolve(pc.stdout_log, "stdout");
+  std::string err = pc.redirect_stderr ? "" : resolve(pc.stderr_log, "stderr");
+  if (!out.empty()) p->stdout_log = std::make_unique<RotatingLog>(std::move(out), pc.stdout_log.maxbytes, pc.stdout_log.backups);
+  if (!err.empty()) p->stderr_log = std::make_unique<RotatingLog>(std::move(err), pc.stderr_log.maxbytes, pc.stderr_log.backups);
   return p;
 }
 
-Group* Supervisor::InstallGroup(const GroupConfig& gc) {
+Group* Supervisor::InstallGroup(std::shared_ptr<const GroupConfig> gc) {
   auto g = std::make_unique<Group>();
-  g->config.name = gc.name;
-  g->config.priority = gc.priority;
-  g->config.is_listener_pool = gc.is_listener_pool;
-  g->fingerprint = gc.Fingerprint();
-  for (const ProcessConfig& pc : gc.processes) g->processes.push_back(MakeProcess(pc));
+  g->processes.reserve(gc->processes.size());
+  for (const ProcessConfig& pc : gc->processes)
+    g->processes.push_back(MakeProcess(std::shared_ptr<const ProcessConfig>(gc, &pc)));  // aliasing: no copy
+  g->config = std::move(gc);
   Group* raw = g.get();
-  groups_[gc.name] = std::move(g);
-  if (gc.is_listener_pool) listener_pools_.push_back(raw);
+  const std::string& name = raw->config->name;
+  groups_[name] = std::move(g);
+  if (raw->config->is_listener_pool) {
+    listener_pools_.push_back(raw);
+    UpdateTickTimers();
+  }
   return raw;
 }
 
@@ -152,7 +176,7 @@ Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervi
   getrlimit(RLIMIT_NOFILE, &rl);
   rlim_t want = static_cast<rlim_t>(config_.daemon.minfds);
   size_t nproc = 0;
-  for (const GroupConfig& g : config_.groups) nproc += g.processes.size();
+  for (const auto& g : latest_groups_) nproc += g->processes.size();
   want = std::max<rlim_t>(want, 64 + nproc * 6);
   if (rl.rlim_cur < want) {
     struct rlimit nl = rl;
@@ -175,9 +199,10 @@ Result<std::optional<Config>> Supervisor::Run(const std::function<Status(Supervi
   }
   if (on_ready) on_ready();
   MainLog("info", "supervisord started with pid " + std::to_string(getpid()));
-  for (const GroupConfig& gc : config_.groups) InstallGroup(gc);
+  for (const auto& gc : latest_groups_) InstallGroup(gc);
   for (Group* g : Groups())
     for (auto& p : g->processes) p->sp->MaybeAutostart();
+  EmitEvent("SUPERVISOR_STATE_CHANGE_RUNNING", "");
   malloc_trim(0);  // the start burst's transient buffers
   loop_.Run();
   if (!config_.daemon.pidfile.empty()) ::unlink(config_.daemon.pidfile.c_str());
@@ -236,7 +261,7 @@ void Supervisor::ReapChildren() {
         p->stdin_fd = -1;
       }
       Group* g = FindGroup(p->sp->config().group);
-      if (p->sp->config().is_listener && g) ListenerExited(*p, *g);
+      if (p->listener && g) ListenerExited(*p, *g);
       p->sp->OnExit(status);
     }
   }
@@ -254,28 +279,42 @@ Result<pid_t> Supervisor::Spawn(Subprocess& sp) {
   if (state_ != DaemonState::kRunning) return FailedPrecondition("supervisor is shutting down");
   const ProcessConfig& pc = sp.config();
   SLAPOS_ASSIGN_OR_RETURN(std::vector<std::string> argv, SplitCommand(pc.command));
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  env["SUPERVISOR_ENABLED"] = "1";
-  env["SUPERVISOR_PROCESS_NAME"] = pc.name;
-  env["SUPERVISOR_GROUP_NAME"] = pc.group;
-  if (config_.unix_server.enabled) env["SUPERVISOR_SERVER_URL"] = "unix://" + config_.unix_server.file;
-  else if (config_.inet_server.enabled)
-    env["SUPERVISOR_SERVER_URL"] = "http://" + (config_.inet_server.host.empty() ? std::string("127.0.0.1") : config_.inet_server.host) +
-                                   ":" + std::to_string(config_.inet_server.port);
+  // The environment: the daemon's (read once), then supervisord's variables, then the
+  // program's `environment`; a later definition of a name replaces an earlier one.
+  std::vector<std::pair<std::string, std::string>> extra;
+  extra.reserve(8 + pc.environment.size());
+  extra.emplace_back("SUPERVISOR_ENABLED", "1");
+  extra.emplace_back("SUPERVISOR_PROCESS_NAME", pc.name);
+  extra.emplace_back("SUPERVISOR_GROUP_NAME", pc.group);
+  if (!server_url_.empty()) extra.emplace_back("SUPERVISOR_SERVER_URL", server_url_);
   if (pc.uid) {
-    env["HOME"] = pc.home.empty() ? "/" : pc.home;
+    extra.emplace_back("HOME", pc.home.empty() ? "/" : pc.home);
     if (!pc.user.empty()) {
-      env["USER"] = pc.user;
-      env["LOGNAME"] = pc.user;
+      extra.emplace_back("USER", pc.user);
+      extra.emplace_back("LOGNAME", pc.user);
     }
   }
-  for (const auto& [k, v] : pc.environment) env[k] = v;
-  auto resolved = ResolveProgram(argv[0], env.count("PATH") ? env["PATH"] : "/usr/local/bin:/usr/bin:/bin");
+  for (const auto& kv : pc.environment) extra.push_back(kv);
+  auto overridden_after = [&](std::string_view key, size_t from) {
+    for (size_t i = from; i < extra.size(); ++i)
+      if (extra[i].first == key) return true;
+    return false;
+  };
+  SpawnSpec spec;
+  spec.env.reserve(base_env_.size() + extra.size());
+  std::string_view path_var = "/usr/local/bin:/usr/bin:/bin";
+  for (const std::string& kv : base_env_) {
+    std::string_view key(kv.data(), kv.find('='));
+    if (overridden_after(key, 0)) continue;
+    if (key == "PATH") path_var = std::string_view(kv).substr(5);
+    spec.env.push_back(kv);
+  }
+  for (size_t i = 0; i < extra.size(); ++i) {
+    if (overridden_after(extra[i].first, i + 1)) continue;
+    if (extra[i].first == "PATH") path_var = extra[i].second;
+    spec.env.push_back(extra[i].first + "=" + extra[i].second);
+  }
+  auto resolved = ResolveProgram(argv[0], std::string(path_var));
   if (!resolved.ok()) {
     std::string m = resolved.status().message();
     size_t colon = m.find(": ");
@@ -283,22 +322,27 @@ Result<pid_t> Supervisor::Spawn(Subprocess& sp) {
                ? Status(resolved.status().code(), m.substr(colon + 2))
                : resolved.status();
   }
-  SpawnSpec spec;
-  spec.file = *resolved;
-  spec.argv = argv;
-  for (const auto& [k, v] : env) spec.env.push_back(k + "=" + v);
+  spec.file = std::move(*resolved);
+  spec.argv = std::move(argv);
   spec.directory = pc.directory;
   spec.uid = pc.uid;
   spec.gid = pc.gid;
   spec.user = pc.user;
   spec.umask = pc.umask;
+  if (pc.uid) {
+    // The user's groups are looked up once per (uid, gid) and configuration load, not per spawn.
+    auto key = std::make_pair(*pc.uid, pc.gid);
+    auto it = groups_cache_.find(key);
+    if (it == groups_cache_.end()) it = groups_cache_.emplace(key, SupplementaryGroups(*pc.uid, pc.gid)).first;
+    spec.groups = it->second;
+  }
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
   auto close_all = [&] {
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
       if (fd >= 0) ::close(fd);
   };
-  bool want_out = pc.is_listener || p->stdout_log != nullptr;
-  bool want_err = !pc.redirect_stderr && p->stderr_log != nullptr;
+  bool want_out = pc.is_listener || p->stdout_log != nullptr || pc.stdout_events_enabled;
+  bool want_err = !pc.redirect_stderr && (p->stderr_log != nullptr || pc.stderr_events_enabled);
   Status st = MakePipe(in);
   if (st.ok() && want_out) st = MakePipe(out);
   if (st.ok() && want_err) st = MakePipe(err);
@@ -321,16 +365,13 @@ Result<pid_t> Supervisor::Spawn(Subprocess& sp) {
   if (p->stdin_fd >= 0) ::close(p->stdin_fd);
   p->stdin_fd = in[1];
   fcntl(p->stdin_fd, F_SETFL, O_NONBLOCK);
-  std::shared_ptr<Process> self;
-  Group* g = FindGroup(pc.group);
-  if (g)
-    for (auto& sptr : g->processes)
-      if (sptr.get() == p) self = sptr;
-  if (out[0] >= 0) WatchOutput(out[0], self, false);
-  if (err[0] >= 0) WatchOutput(err[0], self, true);
-  p->listener_state = ListenerState::kAcknowledged;
-  p->listener_buf.clear();
-  by_pid_[*pid] = self;
+  if (out[0] >= 0) WatchOutput(out[0], p->self, false);
+  if (err[0] >= 0) WatchOutput(err[0], p->self, true);
+  if (p->listener) {
+    p->listener->state = ListenerState::kAcknowledged;
+    p->listener->buf.clear();
+  }
+  by_pid_[*pid] = p->self;
   return *pid;
 }
 
@@ -358,10 +399,17 @@ void Supervisor::WatchOutput(int fd, std::weak_ptr<Process> proc, bool is_stderr
 }
 
 void Supervisor::OnOutput(Process& p, bool is_stderr, std::string_view data) {
-  if (!is_stderr && p.sp->config().is_listener) {
-    Group* g = FindGroup(p.sp->config().group);
+  const ProcessConfig& pc = p.sp->config();
+  if (!is_stderr && pc.is_listener) {
+    Group* g = FindGroup(pc.group);
     if (g) OnListenerStdout(p, *g, data);
     return;
+  }
+  if (is_stderr ? pc.stderr_events_enabled : pc.stdout_events_enabled) {
+    std::string payload = "processname:" + pc.name + " groupname:" + pc.group + " pid:" +
+                          std::to_string(p.sp->last_pid()) + " channel:" + (is_stderr ? "stderr" : "stdout") + "\n";
+    payload.append(data);
+    EmitEvent(is_stderr ? "PROCESS_LOG_STDERR" : "PROCESS_LOG_STDOUT", payload, &pc.group);
   }
   RotatingLog* log = is_stderr ? p.stderr_log.get() : p.stdout_log.get();
   if (log) {
@@ -441,27 +489,42 @@ Status Supervisor::ClearLogs(Process& p) {
 Result<ReloadDiff> Supervisor::Reread() {
   SLAPOS_ASSIGN_OR_RETURN(Config next, LoadConfig(config_.path));
   ReloadDiff d;
-  for (const GroupConfig& g : next.groups) {
+  std::vector<std::shared_ptr<const GroupConfig>> latest;
+  latest.reserve(next.groups.size());
+  for (GroupConfig& g : next.groups) {
     Group* active = FindGroup(g.name);
-    if (!active) d.added.push_back(g.name);
-    else if (active->fingerprint != g.Fingerprint()) d.changed.push_back(g.name);
+    if (!active) {
+      d.added.push_back(g.name);
+    } else if (active->config->Fingerprint() != g.Fingerprint()) {
+      d.changed.push_back(g.name);
+    } else {
+      latest.push_back(active->config);  // unchanged: keep sharing the installed copy
+      continue;
+    }
+    latest.push_back(std::make_shared<const GroupConfig>(std::move(g)));
   }
-  for (auto& [name, g] : groups_)
-    if (!next.FindGroup(name)) d.removed.push_back(name);
+  for (auto& [name, g] : groups_) {
+    bool found = false;
+    for (const auto& l : latest)
+      if (l->name == name) { found = true; break; }
+    if (!found) d.removed.push_back(name);
+  }
   // The running daemon's own settings stay; only the program/group part is replaced.
-  next.daemon = config_.daemon;
-  next.unix_server = config_.unix_server;
-  next.inet_server = config_.inet_server;
-  config_ = std::move(next);
+  latest_groups_ = std::move(latest);
+  groups_cache_.clear();  // users and their groups may have changed
   return d;
 }
 
 Status Supervisor::AddGroup(const std::string& name) {
   if (FindGroup(name)) return AlreadyExists(name);
-  const GroupConfig* gc = config_.FindGroup(name);
+  std::shared_ptr<const GroupConfig> gc;
+  for (const auto& l : latest_groups_)
+    if (l->name == name) gc = l;
   if (!gc) return NotFound(name);
-  Group* g = InstallGroup(*gc);
+  groups_cache_.clear();  // the node may have just created this group's user
+  Group* g = InstallGroup(std::move(gc));
   MainLog("info", "added process group " + name);
+  EmitEvent("PROCESS_GROUP_ADDED", "groupname:" + name + "\n");
   for (auto& p : g->processes) p->sp->MaybeAutostart();
   return Status::OK();
 }
@@ -478,36 +541,77 @@ Status Supervisor::RemoveGroup(const std::string& name) {
     RunWaiters(p->sp.get());
     waiters_.erase(p->sp.get());
     CancelTimer(*p->sp);
-    by_sp_.erase(p->sp.get());
+    p->sp->set_host_data(nullptr);
     if (p->stdin_fd >= 0) ::close(p->stdin_fd), p->stdin_fd = -1;
   }
+  bool pool = it->second->config->is_listener_pool;
   std::erase(listener_pools_, it->second.get());
   groups_.erase(it);
+  if (pool) UpdateTickTimers();
   MainLog("info", "removed process group " + name);
+  EmitEvent("PROCESS_GROUP_REMOVED", "groupname:" + name + "\n");
   return Status::OK();
 }
 
+// supervisord stops groups in reverse priority order; we stop every ordinary process at
+// once (thousands stop in parallel), then the event listener pools, so that listeners still
+// hear SUPERVISOR_STATE_CHANGE_STOPPING and the processes' last state changes.
 void Supervisor::StopAllForShutdown() {
   std::vector<Group*> gs = Groups();
-  for (auto it = gs.rbegin(); it != gs.rend(); ++it)
+  for (auto it = gs.rbegin(); it != gs.rend(); ++it) {
+    if ((*it)->config->is_listener_pool && !pools_stopping_) continue;
     for (auto p = (*it)->processes.rbegin(); p != (*it)->processes.rend(); ++p) {
       CancelTimer(*(*p)->sp);
       (void)(*p)->sp->Stop();
     }
+  }
 }
 
 void Supervisor::CheckShutdownDone() {
   if (state_ == DaemonState::kRunning) return;
-  for (auto& [name, g] : groups_)
+  for (auto& [name, g] : groups_) {
+    if (g->config->is_listener_pool && !pools_stopping_) continue;
     for (auto& p : g->processes)
       if (p->sp->pid() > 0) return;
+  }
+  if (!pools_stopping_ && !listener_pools_.empty()) {
+    // Let the listeners take their last events (at most 2 s), then stop them.
+    if (!PoolsDrained() && !drain_expired_) {
+      if (!drain_timer_)
+        drain_timer_ = loop_.AddTimer(env_->MonotonicMicros() + 2000000, [this] {
+          drain_timer_ = 0;
+          drain_expired_ = true;
+          CheckShutdownDone();
+        });
+      return;
+    }
+    if (drain_timer_) loop_.CancelTimer(drain_timer_), drain_timer_ = 0;
+    pools_stopping_ = true;
+    StopAllForShutdown();
+    CheckShutdownDone();
+    return;
+  }
   loop_.Stop();
+}
+
+bool Supervisor::PoolsDrained() const {
+  for (const Group* g : listener_pools_) {
+    bool live = false;
+    for (const auto& p : g->processes) {
+      if (!p->listener || p->sp->state() != ProcessState::kRunning) continue;
+      live = true;
+      if (p->listener->state == ListenerState::kBusy) return false;
+    }
+    if (live && !g->event_queue.empty()) return false;
+  }
+  return true;
 }
 
 void Supervisor::RequestShutdown() {
   if (state_ != DaemonState::kRunning) return;
   state_ = DaemonState::kShutdown;
   MainLog("info", "stopping all processes before exit");
+  EmitEvent("SUPERVISOR_STATE_CHANGE_STOPPING", "");
   StopAllForShutdown();
   CheckShutdownDone();
 }
@@ -518,6 +622,7 @@ Status Supervisor::RequestRestart() {
   if (!next.ok()) return next.status();
   restart_config_ = std::move(*next);
   state_ = DaemonState::kRestarting;
+  EmitEvent("SUPERVISOR_STATE_CHANGE_STOPPING", "");
   StopAllForShutdown();
   CheckShutdownDone();
   return Status::OK();

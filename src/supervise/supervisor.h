@@ -34,22 +34,31 @@ struct QueuedEvent {
   uint64_t serial = 0;  // daemon-wide event serial
 };
 
+// The event listener protocol's state of one listener process (listeners only).
+struct ListenerIo {
+  ListenerState state = ListenerState::kAcknowledged;
+  std::string buf;
+  std::optional<QueuedEvent> event;  // being processed (re-queued on failure)
+};
+
+// One running process. Its configuration is shared with its group's GroupConfig (held once).
 struct Process {
   std::unique_ptr<Subprocess> sp;
-  std::string stdout_path, stderr_path;  // resolved (AUTO -> a file in childlogdir)
+  // Log files (AUTO resolved to a file in childlogdir); null for NONE.
   std::unique_ptr<RotatingLog> stdout_log, stderr_log;
   int stdin_fd = -1;
   EventLoop::TimerId timer = 0;
   std::vector<std::weak_ptr<LogFollower>> stdout_followers, stderr_followers;
-  // Event listener protocol.
-  ListenerState listener_state = ListenerState::kAcknowledged;
-  std::string listener_buf;
-  std::optional<QueuedEvent> listener_event;  // being processed (re-queued on failure)
+  std::unique_ptr<ListenerIo> listener;  // event listeners only
+  std::weak_ptr<Process> self;
+
+  const std::string& stdout_path() const;  // "" for NONE
+  const std::string& stderr_path() const;
 };
 
 struct Group {
-  GroupConfig config;        // name, priority, kind; `processes` is emptied once installed
-  std::string fingerprint;   // GroupConfig::Fingerprint() of what was installed (for reread)
+  // What was installed; shared with the last-read configuration while it is unchanged.
+  std::shared_ptr<const GroupConfig> config;
   std::vector<std::shared_ptr<Process>> processes;
   // Event listener pool: events waiting for a READY listener.
   std::list<QueuedEvent> event_queue;
@@ -75,9 +84,11 @@ class Supervisor : public ProcessHost {
                                     const std::function<void()>& on_ready = {});
 
   EventLoop& loop() { return loop_; }
+  // The daemon's settings (groups are in latest_groups()).
   const Config& config() const { return config_; }
-  // The configuration last read (at start or by reloadConfig): what getAllConfigInfo shows.
-  const Config& latest_config() const { return config_; }
+  // The groups last read (at start or by reloadConfig), in (priority, name) order: what
+  // getAllConfigInfo shows and addProcessGroup installs.
+  const std::vector<std::shared_ptr<const GroupConfig>>& latest_groups() const { return latest_groups_; }
   DaemonState state() const { return state_; }
   Env* env() const { return env_; }
 
@@ -107,8 +118,9 @@ class Supervisor : public ProcessHost {
   void AddStateWaiter(Subprocess* sp, std::function<bool()> fn);
   // Sends bytes to a process's stdin. FailedPrecondition when not running.
   Status SendStdin(Process& p, const std::string& data);
-  // Emits a supervisord event (e.g. REMOTE_COMMUNICATION) to subscribed listeners.
-  void EmitEvent(const std::string& name, const std::string& payload);
+  // Emits a supervisord event (e.g. REMOTE_COMMUNICATION) to subscribed listeners; the pool
+  // named `from_group` (the group of the process the event is about) does not get it.
+  void EmitEvent(const std::string& name, const std::string& payload, const std::string* from_group = nullptr);
   // Clears a process's log files.
   Status ClearLogs(Process& p);
 
@@ -121,8 +133,8 @@ class Supervisor : public ProcessHost {
   void Log(const std::string& level, const std::string& line) override { MainLog(level, line); }
 
  private:
-  std::shared_ptr<Process> MakeProcess(const ProcessConfig& pc);
-  Group* InstallGroup(const GroupConfig& gc);
+  std::shared_ptr<Process> MakeProcess(std::shared_ptr<const ProcessConfig> pc);
+  Group* InstallGroup(std::shared_ptr<const GroupConfig> gc);
   void OnSignal(int sig);
   void ReapChildren();
   void WatchOutput(int fd, std::weak_ptr<Process> proc, bool is_stderr);
@@ -130,11 +142,19 @@ class Supervisor : public ProcessHost {
   void OnListenerStdout(Process& p, Group& g, std::string_view data);
   void DispatchEvents(Group& g);
   void StopAllForShutdown();
+  bool AnySubscribed(const std::string& event) const;
+  // No listener is busy with an event and no pool with a live listener has events waiting.
+  bool PoolsDrained() const;
+  // Arms the TICK_5/60/3600 timers that some listener pool subscribes to, cancels the others.
+  void UpdateTickTimers();
+  void OnTick(int index);
+  const GroupConfig* FindLatestGroup(const std::string& name) const;
   void ListenerExited(Process& p, Group& g);
   void CheckShutdownDone();
   Process* ProcessOf(Subprocess& sp);
 
-  Config config_;  // as last read (reloadConfig replaces the groups part)
+  Config config_;  // the daemon's settings; its `groups` are moved into latest_groups_
+  std::vector<std::shared_ptr<const GroupConfig>> latest_groups_;
   Env* env_;
   EventLoop loop_;
   DaemonState state_ = DaemonState::kRunning;
@@ -142,12 +162,22 @@ class Supervisor : public ProcessHost {
   std::map<std::string, std::unique_ptr<Group>> groups_;
   std::vector<Group*> listener_pools_;  // the groups_ that are event listener pools
   std::unordered_map<pid_t, std::weak_ptr<Process>> by_pid_;
-  std::unordered_map<const Subprocess*, Process*> by_sp_;
   std::unique_ptr<RotatingLog> main_log_;
   std::vector<std::weak_ptr<LogFollower>> main_followers_;
   std::unordered_map<const Subprocess*, std::vector<std::function<bool()>>> waiters_;
   void RunWaiters(const Subprocess* sp);
   uint64_t event_serial_ = 0;
+  // Spawning: the daemon's environment ("K=V", read once), SUPERVISOR_SERVER_URL, and the
+  // supplementary groups per (uid, gid), looked up once per configuration load.
+  std::vector<std::string> base_env_;
+  std::string server_url_;
+  std::map<std::pair<uid_t, gid_t>, std::vector<gid_t>> groups_cache_;
+  // TICK_5, TICK_60, TICK_3600: a timer only while some pool listens.
+  EventLoop::TimerId tick_timer_[3] = {0, 0, 0};
+  int64_t last_tick_[3] = {0, 0, 0};
+  bool pools_stopping_ = false;  // shutdown: listeners are stopped after every other process
+  EventLoop::TimerId drain_timer_ = 0;
+  bool drain_expired_ = false;
 };
 
 // Parses a "group:name" spec: name "" for "group:*" or a bare group name.
