@@ -39,7 +39,7 @@ class NodeSupervisorTest : public ::testing::Test {
     EXPECT_TRUE(WriteFileAtomic(path + "/etc/service/sleeper", "#!/bin/sh\necho $$ > " + path + "/pid\nexec sleep 1000\n",
                                 0755)
                     .ok());
-    return PartitionPrograms{ref, path, user_, {}, {"sleeper"}};
+    return PartitionPrograms{ref, path, user_, {}, {"sleeper"}, {}};
   }
   // The pid of <ref>:sleeper-on-watch when RUNNING, else 0.
   int64_t RunningPid(const std::string& ref) {

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "util/file.h"
+#include "util/strings.h"
+
 namespace slapos::node {
 
 namespace {
@@ -49,9 +52,15 @@ std::string Escape(const std::string& s) {
 
 Result<PartitionPrograms> ListPartitionPrograms(const std::string& reference, const std::string& path,
                                                 const std::string& user) {
-  PartitionPrograms p{reference, path, user, {}, {}};
+  PartitionPrograms p{reference, path, user, {}, {}, {}};
   SLAPOS_ASSIGN_OR_RETURN(p.run, Entries(path + "/etc/run"));
   SLAPOS_ASSIGN_OR_RETURN(p.service, Entries(path + "/etc/service"));
+  for (const auto& [dir, names] : {std::pair{"/etc/run/", &p.run}, std::pair{"/etc/service/", &p.service}})
+    for (const auto& n : *names) {
+      std::string file = path + dir + n;
+      auto content = ReadFile(file);
+      if (content.ok()) p.digests[file] = Md5Hex(*content);
+    }
   return p;
 }
 
@@ -92,7 +101,10 @@ std::string PartitionSupervisorConfig(const PartitionPrograms& p) {
     out += "stdout_logfile_maxbytes = 100KB\n";
     out += "stdout_logfile_backups = 1\n";
     out += "environment = USER=" + Escape(Quote(p.user)) + ",LOGNAME=" + Escape(Quote(p.user)) +
-           ",HOME=" + Escape(Quote(p.path)) + "\n";
+           ",HOME=" + Escape(Quote(p.path));
+    auto digest = p.digests.find(e.command);
+    if (digest != p.digests.end()) out += ",SLAPOS_PROGRAM_DIGEST=" + Quote(digest->second);
+    out += "\n";
   }
   return out;
 }

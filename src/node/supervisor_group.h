@@ -5,6 +5,7 @@
 // <instance_root>/etc/supervisord.conf.d/<PID>.conf. Pure functions; thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,14 @@ struct PartitionPrograms {
   std::string user;       // slapuserN
   std::vector<std::string> run;      // file names in etc/run
   std::vector<std::string> service;  // file names in etc/service
+  // md5 of each program file's content, by command path (filled by ListPartitionPrograms).
+  // Written into the program's environment (SLAPOS_PROGRAM_DIGEST) so that a rewritten wrapper
+  // makes its group "changed" and the supervisor restarts it on the next start.
+  std::map<std::string, std::string> digests{};
 };
 
-// Lists etc/run and etc/service (regular files and symlinks, name order; missing dirs are empty).
+// Lists etc/run and etc/service (regular files and symlinks, name order; missing dirs are empty)
+// and digests each file.
 Result<PartitionPrograms> ListPartitionPrograms(const std::string& reference, const std::string& path,
                                                 const std::string& user);
 

@@ -4,12 +4,13 @@
 
 #include "util/file.h"
 #include "util/ini.h"
+#include "util/strings.h"
 #include "util/testing.h"
 
 namespace slapos::node {
 namespace {
 
-TEST(PartitionSupervisorTest, RunAndServiceBecomeOneGroup) {
+TEST(NodeSupervisorGroupTest, RunAndServiceBecomeOneGroup) {
   testing::TempDir dir("partition-programs");
   ASSERT_TRUE(MakeDirs(dir.Join("etc/run")).ok());
   ASSERT_TRUE(MakeDirs(dir.Join("etc/service")).ok());
@@ -35,11 +36,32 @@ TEST(PartitionSupervisorTest, RunAndServiceBecomeOneGroup) {
             "/srv/slapgrid/etc/supervisord.conf.d/slappart3.conf");
 }
 
-TEST(PartitionSupervisorTest, NoProgramsNoFile) {
+TEST(NodeSupervisorGroupTest, NoProgramsNoFile) {
   testing::TempDir dir("partition-programs");
   auto p = ListPartitionPrograms("slappart0", dir.path(), "slapuser0");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(PartitionSupervisorConfig(*p), "");
+}
+
+TEST(NodeSupervisorGroupTest, RewrittenWrapperChangesTheProgramSection) {
+  testing::TempDir dir("partition-programs");
+  ASSERT_TRUE(MakeDirs(dir.Join("etc/service")).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.Join("etc/service/web"), "#!/bin/sh\nexec web --name a\n", 0755).ok());
+  auto before = ListPartitionPrograms("slappart1", dir.path(), "slapuser1");
+  ASSERT_TRUE(before.ok());
+  std::string text = PartitionSupervisorConfig(*before);
+  auto ini = ParseIni(text, "slappart1.conf", IniOptions{true, true});
+  ASSERT_TRUE(ini.ok()) << ini.status().ToString();
+  EXPECT_NE(ini->Get("program:slappart1_web-on-watch", "environment").find("SLAPOS_PROGRAM_DIGEST=\"" +
+                                                                          Md5Hex("#!/bin/sh\nexec web --name a\n")),
+            std::string::npos)
+      << text;
+  // Same content: same text (the supervisor sees no change); new content: a different section.
+  auto same = ListPartitionPrograms("slappart1", dir.path(), "slapuser1");
+  EXPECT_EQ(PartitionSupervisorConfig(*same), text);
+  ASSERT_TRUE(WriteFileAtomic(dir.Join("etc/service/web"), "#!/bin/sh\nexec web --name b\n", 0755).ok());
+  auto after = ListPartitionPrograms("slappart1", dir.path(), "slapuser1");
+  EXPECT_NE(PartitionSupervisorConfig(*after), text);
 }
 
 }  // namespace
