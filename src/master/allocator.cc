@@ -82,6 +82,13 @@ Result<SlaConditions> ParseSla(const std::string& sla_json) {
 Result<PartitionRecord> AllocatePartition(StoreTx& tx, const SlaConditions& sla, const std::string& title,
                                           const std::string& root_title) {
   const std::string what = "No free computer partition found for: " + title;
+  if (!sla.unique_by_network) {
+    // The common case is one indexed query; the nodes are only loaded to explain a refusal.
+    std::map<std::string, std::string> attributes = sla.attributes;
+    if (!sla.network_guid.empty()) attributes[kNetworkAttribute] = sla.network_guid;
+    SLAPOS_ASSIGN_OR_RETURN(std::optional<PartitionRecord> p, tx.FirstFreeMatching(sla.computer_guid, attributes));
+    if (p) return std::move(*p);
+  }
   SLAPOS_ASSIGN_OR_RETURN(std::vector<NodeRecord> nodes, MatchingNodes(tx, sla, what));
   if (sla.unique_by_network) {
     // Networks already used by the tree (its root and every member).

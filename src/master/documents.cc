@@ -48,7 +48,7 @@ Result<json> IpList(StoreTx& tx, int64_t partition_id) {
 
 }  // namespace
 
-Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p) {
+Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p, const json* parameters, const json* sla) {
   SLAPOS_ASSIGN_OR_RETURN(json ips, IpList(tx, p.id));
   return json{
       {"title", p.title},
@@ -57,12 +57,12 @@ Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p) {
       {"software_type", p.software_type},
       {"state", p.requested_state},
       {"connection_parameters", ParseStored(p.connection)},
-      {"parameters", ParseStored(p.parameters)},
+      {"parameters", parameters ? *parameters : ParseStored(p.parameters)},
       {"shared", false},
       {"root_instance_title", p.requested_by.empty() ? p.title : p.requested_by},
       {"ip_list", std::move(ips)},
       {"full_ip_list", json::array()},
-      {"sla_parameters", ParseStored(p.sla)},
+      {"sla_parameters", sla ? *sla : ParseStored(p.sla)},
       {"computer_guid", p.computer},
       {"compute_partition_id", p.reference},
       {"processing_timestamp", p.timestamp},

@@ -64,7 +64,10 @@ Result<InstanceGuid> ParseGuid(const std::string& guid);
 json ParseStored(const std::string& text);
 
 // The 16-key instance document of a partition's instance / of a shared instance.
-Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p);
+// `parameters` / `sla`, when given, are p.parameters / p.sla already parsed (a request that
+// just wrote them need not parse the stored text back).
+Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p, const json* parameters = nullptr,
+                               const json* sla = nullptr);
 Result<json> SharedDocument(StoreTx& tx, const SharedRecord& s);
 
 // POST /slapos.post.v0.software_instance (instance_request.cc).

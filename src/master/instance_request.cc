@@ -17,6 +17,13 @@ struct InstanceRequest {
   std::string requested_by;  // root title of the requester's tree, "" for a user
 };
 
+// Whether `dumped` (a request's object, serialized) and the stored object text are the same
+// object. Stored texts are dumps too, so equal text is the common case; otherwise compare the
+// normalized forms.
+bool SameObject(const std::string& dumped, const std::string& stored) {
+  return dumped == stored || dumped == ParseStored(stored).dump();
+}
+
 // The tree a calling instance belongs to: its requested_by, or its own title for a root.
 Result<std::string> RequesterTree(StoreTx& tx, const std::string& requester_guid) {
   if (requester_guid.empty()) return std::string();
@@ -30,6 +37,7 @@ Result<std::string> RequesterTree(StoreTx& tx, const std::string& requester_guid
 Result<json> RequestPartitionInstance(StoreTx& tx, Env* env, const InstanceRequest& r) {
   SLAPOS_ASSIGN_OR_RETURN(std::optional<PartitionRecord> existing, tx.FindInstance(r.title, r.requested_by));
   PartitionRecord p;
+  bool allocated = !existing;
   std::string state = r.state;
   std::string params = r.parameters.dump();
   if (!existing) {
@@ -68,7 +76,7 @@ Result<json> RequestPartitionInstance(StoreTx& tx, Env* env, const InstanceReque
       if (root && root->requested_state != "started") state = root->requested_state;
     }
     bool changed = state != p.requested_state || r.software_release != p.software_release ||
-                   r.software_type != p.software_type || params != ParseStored(p.parameters).dump();
+                   r.software_type != p.software_type || !SameObject(params, p.parameters);
     if (changed) {
       p.requested_state = state;
       p.software_release = r.software_release;
@@ -88,7 +96,9 @@ Result<json> RequestPartitionInstance(StoreTx& tx, Env* env, const InstanceReque
       SLAPOS_RETURN_IF_ERROR(tx.UpdatePartition(m));
     }
   }
-  return PartitionDocument(tx, p);
+  // p.parameters holds r.parameters (just written, or equal to it); the sla is the request's
+  // only when it was just allocated.
+  return PartitionDocument(tx, p, &r.parameters, allocated ? &r.sla : nullptr);
 }
 
 Status BumpHost(StoreTx& tx, Env* env, int64_t host_id) {
@@ -133,7 +143,7 @@ Result<json> RequestSharedInstance(StoreTx& tx, Env* env, const InstanceRequest&
   } else {
     s = std::move(*existing);
     bool changed = r.state != s.requested_state || r.software_release != s.software_release ||
-                   r.software_type != s.software_type || params != ParseStored(s.parameters).dump();
+                   r.software_type != s.software_type || !SameObject(params, s.parameters);
     if (changed) {
       s.requested_state = r.state;
       s.software_release = r.software_release;

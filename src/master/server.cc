@@ -1,5 +1,6 @@
 #include "master/server.h"
 
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -14,6 +15,8 @@ namespace slapos::master {
 
 Status RunMaster(const MasterOptions& options) {
   if (options.database.empty()) return InvalidArgument("no database file given; pass --db FILE");
+  // A small daemon: at most two malloc arenas (the I/O threads serialise on the store anyway).
+  mallopt(M_ARENA_MAX, 2);
   // Block the termination signals in every thread; this one waits for them below.
   sigset_t signals;
   sigemptyset(&signals);

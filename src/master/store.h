@@ -40,6 +40,11 @@ class StoreTx {
   virtual Result<std::optional<PartitionRecord>> FindInstance(const std::string& title,
                                                               const std::string& requested_by) = 0;
   virtual Result<std::optional<PartitionRecord>> FirstFreePartition(int64_t node_id) = 0;
+  // The first free partition (nodes in registration order, then slots in creation order) of a
+  // node whose reference is `computer_guid` (any node when empty) and whose attributes contain
+  // every entry of `attributes`. One indexed query: allocation does not load the nodes.
+  virtual Result<std::optional<PartitionRecord>> FirstFreeMatching(
+      const std::string& computer_guid, const std::map<std::string, std::string>& attributes) = 0;
   virtual Result<int64_t> InsertPartition(int64_t node_id, const std::string& reference) = 0;
   // Deletes the slot, its addresses and the shared instances it hosts.
   virtual Status DeletePartition(int64_t id) = 0;

@@ -71,10 +71,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point started_;
 };
 
+// One io_context per I/O thread, each run by its thread only: a connection lives on one
+// context for its whole life, so its handlers never hop between threads (no futex wake-up
+// per request, which is what a shared io_context costs a sequential client). The acceptor
+// lives on the first context and hands new connections out round-robin.
 class Server : public HttpServer {
  public:
   Server(const HttpServerOptions& options, HttpHandler handler)
-      : options_(options), handler_(std::move(handler)), acceptor_(io_) {}
+      : options_(options), handler_(std::move(handler)), ios_(MakeContexts(options.threads)), acceptor_(*ios_[0]) {}
   ~Server() override { Stop(); }
 
   Status Listen() {
@@ -96,8 +100,11 @@ class Server : public HttpServer {
 
   void Run() {
     Accept();
-    int n = options_.threads < 1 ? 1 : options_.threads;
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (auto& io : ios_) {
+      // Keeps a context without connections running until Stop().
+      guards_.push_back(asio::make_work_guard(*io));
+      threads_.emplace_back([ctx = io.get()] { ctx->run(); });
+    }
   }
 
   int port() const override { return port_; }
@@ -121,7 +128,7 @@ class Server : public HttpServer {
       std::unique_lock<std::mutex> lock(mu_);
       drained_.wait_until(lock, deadline, [this] { return live_sessions_ == 0; });
     }
-    io_.stop();
+    for (auto& io : ios_) io->stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }
@@ -149,8 +156,15 @@ class Server : public HttpServer {
   }
 
  private:
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    asio::io_context& target = *ios_[next_context_++ % ios_.size()];
+    acceptor_.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         LOG_WARNING("http: accept failed: {}", ec.message());
@@ -163,7 +177,9 @@ class Server : public HttpServer {
 
   HttpServerOptions options_;
   HttpHandler handler_;
-  asio::io_context io_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+  size_t next_context_ = 0;  // used by the acceptor's handler only
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   int port_ = 0;

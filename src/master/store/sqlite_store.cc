@@ -84,14 +84,23 @@ DROP INDEX partition_host;
 DROP INDEX partition_tree;
 CREATE INDEX partition_tree ON partition(requested_by) WHERE busy = 1 AND requested_by != '';
 )sql",
+    // 3: free slots in allocation order (node, slot): the allocation query reads the first
+    // entry of a matching node; an allocation only removes one entry.
+    R"sql(
+DROP INDEX partition_free;
+CREATE INDEX partition_free_slot ON partition(node_id, id) WHERE busy = 0;
+)sql",
 };
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-constexpr const char* kPartitionColumns =
-    "p.id, p.node_id, n.reference, p.reference, p.busy, p.title, p.requested_by, p.software_release, "
-    "p.software_type, p.requested_state, p.parameters, p.connection, p.sla, p.timestamp "
-    "FROM partition p JOIN node n ON n.id = p.node_id ";
+#define SLAPOS_PARTITION_SELECT                                                                      \
+  "p.id, p.node_id, n.reference, p.reference, p.busy, p.title, p.requested_by, p.software_release, " \
+  "p.software_type, p.requested_state, p.parameters, p.connection, p.sla, p.timestamp "
+// The columns ReadPartition reads, without and with the usual FROM clause.
+constexpr const char* kPartitionSelect = SLAPOS_PARTITION_SELECT;
+constexpr const char* kPartitionColumns = SLAPOS_PARTITION_SELECT "FROM partition p JOIN node n ON n.id = p.node_id ";
+#undef SLAPOS_PARTITION_SELECT
 
 constexpr const char* kSharedColumns =
     "id, title, requested_by, software_release, software_type, requested_state, parameters, connection, sla, "
@@ -193,13 +202,33 @@ class SqliteStore : public Store, public StoreTx {
       return IOError("cannot open database " + path_ + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory") +
                      "; check that its directory exists and is writable");
     }
-    sqlite3_busy_timeout(db_, 5000);
-    SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    // A master that is still shutting down gets a moment to release the file.
+    sqlite3_busy_timeout(db_, 1000);
+    // This process is the only user of its database (the response cache relies on it): the
+    // file lock is taken once and kept, so transactions make no locking system calls and the
+    // WAL index lives in memory (no -shm file). A second master on the same file is refused.
+    SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA locking_mode=EXCLUSIVE"));
+    Status wal = Exec("PRAGMA journal_mode=WAL");
+    if (!wal.ok() && sqlite3_errcode(db_) == SQLITE_BUSY) {
+      return FailedPrecondition("database " + path_ +
+                                " is in use by another process (another slapos master?); stop it first or pass "
+                                "another --db");
+    }
+    SLAPOS_RETURN_IF_ERROR(wal);
     SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
     SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
     // Fewer, larger checkpoints (each one syncs): up to ~8 MiB of WAL between them.
     SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA wal_autocheckpoint=8192"));
-    return Migrate();
+    // Page cache of at most 1 MiB (SQLite's default is 2 MB): reads are mostly answered by the
+    // API's response cache, and a database of 1000 partitions is about 1 MB.
+    SLAPOS_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-1024"));
+    Status migrated = Migrate();
+    if (!migrated.ok() && sqlite3_errcode(db_) == SQLITE_BUSY) {
+      return FailedPrecondition("database " + path_ +
+                                " is in use by another process (another slapos master?); stop it first or pass "
+                                "another --db");
+    }
+    return migrated;
   }
 
   Status Read(const std::function<Status(StoreTx&)>& fn) override { return RunTx(fn, "BEGIN"); }
@@ -309,6 +338,32 @@ class SqliteStore : public Store, public StoreTx {
     Stmt s = Prepare(std::string("SELECT ") + kPartitionColumns +
                      "WHERE p.node_id = ? AND p.busy = 0 ORDER BY p.id LIMIT 1");
     s.Bind(1, node_id);
+    return OnePartition(s);
+  }
+
+  Result<std::optional<PartitionRecord>> FirstFreeMatching(
+      const std::string& computer_guid, const std::map<std::string, std::string>& attributes) override {
+    // Without conditions: the first entry of the partial index partition_free_slot (node, slot).
+    // With conditions: driven by the nodes in rowid (registration) order (CROSS JOIN keeps that
+    // loop outside); each matching node costs one probe of partition_free_slot.
+    std::string sql = std::string("SELECT ") + kPartitionSelect;
+    if (computer_guid.empty() && attributes.empty()) {
+      sql += "FROM partition p JOIN node n ON n.id = p.node_id WHERE p.busy = 0 ORDER BY p.node_id, p.id LIMIT 1";
+    } else {
+      sql += "FROM node n CROSS JOIN partition p ON p.node_id = n.id AND p.busy = 0 WHERE 1";
+      if (!computer_guid.empty()) sql += " AND n.reference = ?";
+      for (size_t i = 0; i < attributes.size(); ++i) {
+        sql += " AND EXISTS (SELECT 1 FROM node_attribute a WHERE a.node_id = n.id AND a.key = ? AND a.value = ?)";
+      }
+      sql += " ORDER BY n.id, p.id LIMIT 1";
+    }
+    Stmt s = Prepare(sql);
+    int i = 1;
+    if (!computer_guid.empty()) s.Bind(i++, computer_guid);
+    for (const auto& [k, v] : attributes) {
+      s.Bind(i++, k);
+      s.Bind(i++, v);
+    }
     return OnePartition(s);
   }
 

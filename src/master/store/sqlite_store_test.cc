@@ -38,6 +38,7 @@ TEST(MasterSqliteStoreTest, MigratesAndKeepsDataAcrossReopen) {
     return Status::OK();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
+  store->reset();  // the store keeps its file locked while open
   // The schema version is recorded.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -96,6 +97,63 @@ TEST(MasterSqliteStoreTest, RefusesADatabaseFromANewerSlapos) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("newer slapos"), std::string::npos) << store.status().message();
+}
+
+TEST(MasterSqliteStoreTest, ASecondStoreOnTheSameFileIsRefused) {
+  testing::TempDir dir;
+  std::string path = dir.Join("m.db");
+  auto first = OpenSqliteStore(path);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = OpenSqliteStore(path);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use by another process"), std::string::npos)
+      << second.status().message();
+  // The first store still works, and once it is closed the file opens again.
+  Status st = (*first)->Write([](StoreTx& tx) { return tx.UpsertNode("COMP-0").status(); });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  first->reset();
+  auto again = OpenSqliteStore(path);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+}
+
+TEST(MasterSqliteStoreTest, FirstFreeMatchingFollowsNodeThenSlotOrder) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.Join("m.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Status st = (*store)->Write([](StoreTx& tx) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(int64_t a, tx.UpsertNode("COMP-A"));
+    SLAPOS_ASSIGN_OR_RETURN(int64_t b, tx.UpsertNode("COMP-B"));
+    SLAPOS_RETURN_IF_ERROR(tx.SetNodeAttributes(b, {{"region", "eu"}, {"cpu", "arm64"}}));
+    // Slot ids interleave between the nodes: node order must win over slot id order.
+    SLAPOS_ASSIGN_OR_RETURN(int64_t b0, tx.InsertPartition(b, "slappart0"));
+    SLAPOS_ASSIGN_OR_RETURN(int64_t a0, tx.InsertPartition(a, "slappart0"));
+    SLAPOS_ASSIGN_OR_RETURN(int64_t a1, tx.InsertPartition(a, "slappart1"));
+    SLAPOS_ASSIGN_OR_RETURN(int64_t b1, tx.InsertPartition(b, "slappart1"));
+    (void)b0;
+    (void)b1;
+    SLAPOS_ASSIGN_OR_RETURN(std::optional<PartitionRecord> p, tx.FirstFreeMatching("", {}));
+    EXPECT_TRUE(p && p->id == a0);
+    // Occupy a0: the next free slot of A comes before any slot of B.
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FindPartitionById(a0));
+    p->busy = true;
+    p->title = "x";
+    SLAPOS_RETURN_IF_ERROR(tx.UpdatePartition(*p));
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("", {}));
+    EXPECT_TRUE(p && p->id == a1);
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("COMP-B", {}));
+    EXPECT_TRUE(p && p->computer == "COMP-B" && p->reference == "slappart0");
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("", {{"region", "eu"}, {"cpu", "arm64"}}));
+    EXPECT_TRUE(p && p->computer == "COMP-B" && p->reference == "slappart0");
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("", {{"region", "eu"}, {"cpu", "x86"}}));
+    EXPECT_FALSE(p.has_value());
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("COMP-A", {{"region", "eu"}}));
+    EXPECT_FALSE(p.has_value());
+    SLAPOS_ASSIGN_OR_RETURN(p, tx.FirstFreeMatching("COMP-C", {}));
+    EXPECT_FALSE(p.has_value());
+    return Status::OK();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
 TEST(MasterSqliteStoreTest, UnwritableDatabaseNamesTheFile) {
