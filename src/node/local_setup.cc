@@ -230,7 +230,7 @@ Result<LocalSetupPlan> PlanLocalSetup(const LocalSetupOptions& given, const Loca
   SLAPOS_RETURN_IF_ERROR(ValidateLocalOptions(o));
   if (o.ipv4_local_network.empty()) {
     SLAPOS_ASSIGN_OR_RETURN(o.ipv4_local_network, ChooseIpv4Network(facts.ipv4_routes));
-  } else {
+  } else if (!plan.rerun) {  // a recorded network was checked when the setup was made
     SLAPOS_ASSIGN_OR_RETURN(std::string clash, Clash(o.ipv4_local_network, facts.ipv4_routes));
     if (!clash.empty())
       return FailedPrecondition("--ipv4-local-network " + o.ipv4_local_network + " overlaps the route " + clash +
@@ -238,7 +238,7 @@ Result<LocalSetupPlan> PlanLocalSetup(const LocalSetupOptions& given, const Loca
   }
   if (o.ipv6_prefix.empty()) {
     SLAPOS_ASSIGN_OR_RETURN(o.ipv6_prefix, ChooseIpv6Prefix(facts.ipv6_routes, facts.machine_seed));
-  } else {
+  } else if (!plan.rerun) {
     SLAPOS_ASSIGN_OR_RETURN(std::string clash, Clash(o.ipv6_prefix, facts.ipv6_routes));
     if (!clash.empty())
       return FailedPrecondition("--ipv6-prefix " + o.ipv6_prefix + " overlaps the route " + clash +
