@@ -187,6 +187,7 @@ Value RpcInterface::ProcessInfo(Process& p) {
   int64_t now = sup_->env()->NowMicros() / 1000000;
   const Subprocess& sp = *p.sp;
   Value s = Value::Struct();
+  s.members.reserve(14);
   s.Set("name", Value::String(sp.config().name));
   s.Set("group", Value::String(sp.config().group));
   s.Set("description", Value::String(sp.Description(now)));
@@ -288,7 +289,7 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
     if (m == "listMethods") {
       Value a = Value::Array();
       for (const std::string& n : MethodNames()) a.array.push_back(Value::String(n));
-      return done(a);
+      return done(std::move(a));
     }
     if (m == "methodHelp" || m == "methodSignature") {
       std::string name;
@@ -298,7 +299,7 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
       if (m == "methodHelp") return done(Value::String(it->second));
       Value sig = Value::Array();
       sig.array.push_back(Value::Array({Value::String("undef")}));
-      return done(sig);
+      return done(std::move(sig));
     }
     if (m == "multicall") {
       if (!P.Count(1, 1) || params[0].type != Value::Type::kArray) { P.error = "expected an array of calls"; return bad(); }
@@ -342,7 +343,7 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
     Value s = Value::Struct();
     s.Set("statecode", Value::Int(static_cast<int>(S.state())));
     s.Set("statename", Value::String(DaemonStateName(S.state())));
-    return done(s);
+    return done(std::move(s));
   }
   if (m == "getPID") return done(Value::Int(getpid()));
   if (!Help().count(method)) return done(F(kUnknownMethod));
@@ -500,9 +501,11 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
     return done(Value::Array(std::move(out)));
   }
   if (m == "getAllProcessInfo") {
+    std::vector<Process*> all = AllProcesses(true);
     Value a = Value::Array();
-    for (Process* p : AllProcesses(true)) a.array.push_back(ProcessInfo(*p));
-    return done(a);
+    a.array.reserve(all.size());
+    for (Process* p : all) a.array.push_back(ProcessInfo(*p));
+    return done(std::move(a));
   }
   if (m == "clearAllProcessLogs") {
     return ForEach(AllProcesses(false), [this](Process& p, RpcDone d) {
