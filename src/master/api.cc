@@ -1,5 +1,7 @@
 #include "master/api.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
@@ -84,6 +86,9 @@ class ResponseCache {
   std::unordered_map<std::string, std::string> entries_;
 };
 
+// Request bodies above this size are followed by a malloc_trim.
+constexpr size_t kTrimAfterBodyBytes = 64 * 1024;
+
 bool Cacheable(const std::string& path) {
   return (path.rfind("/slapos.get.", 0) == 0 || path.rfind("/slapos.allDocs.", 0) == 0) &&
          path != "/slapos.get.v0.hateoas_url";
@@ -150,6 +155,12 @@ net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
   ctx.host_header = request.Header("host");
   Result<json> result = e.handler(ctx, body);
   if (!cacheable) impl_->cache.Invalidate();
+  if (request.body.size() > kTrimAfterBodyBytes) {
+    // A large document (a node format) leaves megabytes of freed parse tree in the thread's
+    // malloc arena; give them back to the system (rare: once per format of a big node).
+    body = json();
+    malloc_trim(0);
+  }
   if (!result.ok()) {
     int status = HttpStatusFor(result.status().code());
     if (status == 500) {
