@@ -15,6 +15,8 @@
 
 namespace slapos::build {
 
+class Progress;  // build/progress.h
+
 // One section's options, every value fully substituted.
 using Options = std::map<std::string, std::string>;
 
@@ -32,6 +34,9 @@ struct BuildContext {
   std::function<Result<Options>(const std::string& section)> section;
   // One line per step for logs / progress.
   std::function<void(const std::string& line)> log;
+  // Live progress of long steps (downloads, build commands); null: steps report through `log`
+  // (one line at the start and one at the end of each). See build/progress.h.
+  Progress* progress = nullptr;
 };
 
 class Recipe {

@@ -3,10 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "build/progress.h"
 #include "build/recipes/recipes.h"
 #include "build/runner/runner.h"
 #include "cli/command.h"
@@ -23,28 +28,40 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+std::string Indented(const std::string& value) { return ReplaceAll(value, "\n", "\n    "); }
+
+// Buildout's annotate: each option's raw (unsubstituted) merged value and the file:line it was
+// written at. Options a section gets from its `<=` macros follow (their macro's file:line), then
+// options a recipe's Init set. When the section resolves and an option's resolved value differs
+// from its raw text, a `resolved:` line shows it.
 void PrintAnnotated(const build::lang::Resolver& resolver,
-                    const std::map<std::string, std::string>& unresolved) {
+                    const std::map<std::string, std::string>& unresolved,
+                    const std::vector<std::string>& only) {
   std::printf("Annotated sections\n==================\n");
   std::map<std::string, build::Options> resolved = resolver.sections();
   for (const auto& [name, raw] : resolver.raw().sections) {
+    if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
     std::printf("\n[%s]\n", name.c_str());
     auto err = unresolved.find(name);
     if (err != unresolved.end()) std::printf("# not resolved: %s\n", err->second.c_str());
-    std::map<std::string, build::lang::Origin> origins = resolver.origins(name);
-    build::Options values;
-    if (auto it = resolved.find(name); it != resolved.end()) {
-      values = it->second;
-    } else {
-      for (const auto& [k, v] : raw.options) values[k] = v.value;  // raw, unsubstituted
-    }
-    std::string recipe = values.count("recipe") ? values["recipe"] : "";
-    for (const auto& [key, value] : values) {
-      std::printf("%s= %s\n", key.c_str(), ReplaceAll(value, "\n", "\n    ").c_str());
-      auto o = origins.find(key);
-      std::string where = o != origins.end() ? o->second.ToString() : "SET BY RECIPE " + recipe;
-      std::printf("    %s\n", where.c_str());
-    }
+    const build::Options* values = nullptr;
+    if (auto it = resolved.find(name); it != resolved.end()) values = &it->second;
+    std::string recipe = values && values->count("recipe") ? values->at("recipe") : "";
+    auto show = [&](const std::string& key, const std::string& text, const std::string& where) {
+      std::printf("%s= %s\n    %s\n", key.c_str(), Indented(text).c_str(), where.c_str());
+      if (!values) return;
+      auto v = values->find(key);
+      if (v != values->end() && v->second != text)
+        std::printf("    resolved: %s\n", Indented(v->second).c_str());
+    };
+    for (const auto& [key, value] : raw.options) show(key, value.value, value.origin.ToString());
+    build::lang::RawSection expanded = resolver.expanded(name);
+    for (const auto& [key, value] : expanded.options)
+      if (!raw.options.count(key)) show(key, value.value, value.origin.ToString() + " (from a <= macro)");
+    if (!values) continue;
+    for (const auto& [key, value] : *values)
+      if (!raw.options.count(key) && !expanded.options.count(key))
+        std::printf("%s= %s\n    SET BY RECIPE %s\n", key.c_str(), Indented(value).c_str(), recipe.c_str());
   }
 }
 
@@ -53,7 +70,9 @@ int RunBuildoutCommand(const std::string& name, const std::vector<std::string>& 
       "Install a Buildout profile (software.cfg or an instance's buildout.cfg), or show how it "
       "resolves.\n\n"
       "  slapos buildout [-c FILE] [-U] [-o] [-N] [section:option=value...] [install [PART...]]\n"
-      "  slapos buildout [-c FILE] annotate     each resolved option and the file:line it came from\n"
+      "  slapos buildout [-c FILE] annotate [SECTION...]\n"
+      "                                       each option's raw value, the file:line it came from and\n"
+      "                                       its resolved value\n"
       "  slapos buildout [-c FILE] resolve      JSON: {\"sections\": {...}, \"install_order\": [...]}\n\n"
       "annotate and resolve install, download (except remote extends) and write nothing.",
       "slapos " + name};
@@ -85,14 +104,26 @@ int RunBuildoutCommand(const std::string& name, const std::vector<std::string>& 
   for (; i < words.size() && words[i].find('=') != std::string::npos; ++i) options.overrides.push_back(words[i]);
   if (i < words.size()) command = words[i++];
   std::vector<std::string> rest(words.begin() + static_cast<long>(i), words.end());
-  if (!quiet) {
-    options.log = [](const std::string& line) {
+  // On a terminal, long downloads and build commands show a live status line; otherwise (logs,
+  // pipes) each gives a line when it starts and one when it ends.
+  build::Progress::Options po;
+  po.terminal = !quiet && isatty(STDERR_FILENO) == 1;
+  if (po.terminal) {
+    struct winsize ws {};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10) po.width = ws.ws_col;
+    po.write = [](const std::string& text) {
+      std::fputs(text.c_str(), stderr);
+      std::fflush(stderr);
+    };
+  } else if (!quiet) {
+    po.write = [](const std::string& line) {
       std::fprintf(stderr, "%s\n", line.c_str());
       std::fflush(stderr);
     };
-  } else {
-    options.log = [](const std::string&) {};
   }
+  build::Progress progress(po);
+  options.progress = &progress;
+  options.log = [&progress](const std::string& line) { progress.Log(line); };
 
   build::RecipeRegistry registry;
   build::RegisterNativeRecipes(registry);
@@ -110,7 +141,10 @@ int RunBuildoutCommand(const std::string& name, const std::vector<std::string>& 
     if (!resolver.ok()) return Fail(resolver.status().message());
     std::map<std::string, std::string> unresolved = (*resolver)->ResolveRemaining();
     if (command == "annotate") {
-      PrintAnnotated(**resolver, unresolved);
+      for (const std::string& section : rest)
+        if (!(*resolver)->raw().sections.count(section))
+          return Fail("annotate: no section [" + section + "] in " + config);
+      PrintAnnotated(**resolver, unresolved, rest);
       return 0;
     }
     nlohmann::json out;

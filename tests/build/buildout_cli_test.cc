@@ -91,7 +91,36 @@ TEST_F(BuildoutCli, AnnotateShowsWhereEachOptionComesFrom) {
   EXPECT_NE(a.output.find("[cfg]\n"), std::string::npos) << a.output;
   EXPECT_NE(a.output.find("port= 8080\n    " + dir_.Join("buildout.cfg") + ":11\n"), std::string::npos) << a.output;
   EXPECT_NE(a.output.find("installed= .installed.cfg\n    DEFAULT_VALUE\n"), std::string::npos) << a.output;
+  // Raw (unsubstituted) values with their file:line, then the resolved value when it differs.
+  EXPECT_NE(a.output.find("output= ${directory:etc}/app.conf\n    " + dir_.Join("buildout.cfg") + ":10\n" +
+                          "    resolved: " + dir_.Join("etc/app.conf") + "\n"),
+            std::string::npos)
+      << a.output;
+  EXPECT_NE(a.output.find("inline= port=${:port} etc=${directory:etc} literal=$${x:y}\n"), std::string::npos)
+      << a.output;
   EXPECT_FALSE(PathExists(dir_.Join("etc")));
+}
+
+TEST_F(BuildoutCli, AnnotateShowsMacroAndRecipeOptionsAndSelectedSections) {
+  Write("macros.cfg", "[base]\nrecipe = slapos.cookbook:mkdirectory\nroot = ${buildout:directory}/r\n");
+  Write("buildout.cfg",
+        "[buildout]\nextends = macros.cfg\nparts = use\n"
+        "[use]\n<= base\nother = ${:root}/x\n");
+  Out a = Slapos({"annotate", "use"});
+  ASSERT_EQ(a.code, 0) << a.output;
+  EXPECT_EQ(a.output.find("[buildout]"), std::string::npos) << a.output;
+  EXPECT_NE(a.output.find("<= base\n    " + dir_.Join("buildout.cfg") + ":5\n"), std::string::npos) << a.output;
+  EXPECT_NE(a.output.find("root= ${buildout:directory}/r\n    " + dir_.Join("macros.cfg") +
+                          ":3 (from a <= macro)\n    resolved: " + dir_.Join("r") + "\n"),
+            std::string::npos)
+      << a.output;
+  EXPECT_NE(a.output.find("other= ${:root}/x\n    " + dir_.Join("buildout.cfg") + ":6\n    resolved: " +
+                          dir_.Join("r/x") + "\n"),
+            std::string::npos)
+      << a.output;
+  Out bad = Slapos({"annotate", "nosuch"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.output, "slapos buildout: error: annotate: no section [nosuch] in buildout.cfg\n");
 }
 
 TEST_F(BuildoutCli, InstallRerunAndChange) {
@@ -124,6 +153,59 @@ TEST_F(BuildoutCli, ErrorsNameFileLineAndOption) {
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("slapos.cookbook:mkdirectory"), std::string::npos) << r.output;
+}
+
+// Non-string values (profiles.md §1.6): a template writes objects into a generated profile with
+// dumps(); a second buildout extending it gets the objects back through the jinja2 recipe's
+// key / section / jsonkey contexts, and as JSON text inside longer option values.
+TEST_F(BuildoutCli, DumpsWritesTypedValuesThatTemplatesReadBackAsObjects) {
+  Write("render.cfg",
+        "[buildout]\nparts = gen\n"
+        "[gen]\nrecipe = slapos.recipe.template:jinja2\n"
+        "output = ${buildout:directory}/generated.cfg\n"
+        "context = json params {\"ports\": [8080, 8081], \"name\": \"web $1\", \"tls\": true}\n"
+        "inline =\n"
+        "  [context]\n"
+        "  params = {{ dumps(params) }}\n"
+        "  first-port = {{ dumps(params.ports[0]) }}\n"
+        "  name = {{ dumps(params.name) }}\n"
+        "  lines = {{ dumps('a\\nb') }}\n");
+  Out r = Slapos({"-c", "render.cfg"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(Read("generated.cfg"),
+            "[context]\n"
+            "params = !json {\"name\": \"web $$1\", \"ports\": [8080, 8081], \"tls\": true}\n"
+            "first-port = !json 8080\n"
+            "name = web $$1\n"
+            "lines = !json \"a\\nb\"");
+  Write("use.cfg",
+        "[buildout]\nextends = generated.cfg\nparts = out\ninstalled = .installed-use.cfg\n"
+        "[out]\nrecipe = slapos.recipe.template:jinja2\n"
+        "output = ${buildout:directory}/out.txt\n"
+        "command = serve --port ${context:first-port} --conf ${context:params}\n"
+        "context =\n"
+        "  key params context:params\n"
+        "  key port context:first-port\n"
+        "  key name context:name\n"
+        "  key lines context:lines\n"
+        "  jsonkey again context:params\n"
+        "  section all context\n"
+        "  key command :command\n"
+        "inline =\n"
+        "  {{ params.ports | sum }} {{ port + 1 }} {{ params.tls }} {{ name }} {{ lines.split() }}\n"
+        "  {{ again.ports[1] }} {{ all['first-port'] * 2 }} {{ all.name }}\n"
+        "  {{ command }}\n");
+  r = Slapos({"-c", "use.cfg"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(Read("out.txt"),
+            "16161 8081 True web $1 ['a', 'b']\n"
+            "8081 16160 web $1\n"
+            "serve --port 8080 --conf {\"name\": \"web $1\", \"ports\": [8080, 8081], \"tls\": true}");
+  // resolve shows the typed values as their text.
+  r = Slapos({"-c", "use.cfg", "resolve"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["sections"]["context"]["first-port"], "!json 8080");
 }
 
 TEST_F(BuildoutCli, RemoteExtendsThroughHttp) {

@@ -6,6 +6,7 @@
 #include "build/jinja/json_value.h"
 #include "build/jinja/methods.h"
 #include "build/jinja/ops.h"
+#include "build/typed_value.h"
 
 namespace slapos::jinja {
 namespace {
@@ -126,6 +127,33 @@ Value MakeModule(const std::string& name) {
   return m;
 }
 
+// slapos.recipe.template's dumps(): the value as Buildout profile text that is read back as
+// that value (build/typed_value.h). A one-line string without surrounding blanks is written as
+// itself; anything else as "!json <JSON>". `$` is doubled, as profile text needs.
+static Value BuildoutDumps(CallArgs& a) {
+  Value obj = a.Take(0, "value");
+  a.CheckNoExtraKwargs("dumps");
+  std::string text;
+  bool plain = obj.is_string() && !obj.s.empty() && obj.s.find_first_of("\n\r") == std::string::npos &&
+               obj.s.front() != ' ' && obj.s.front() != '\t' && obj.s.back() != ' ' && obj.s.back() != '\t' &&
+               !build::IsTypedValue(obj.s);
+  if (plain) {
+    text = obj.s;
+  } else {
+    if (obj.is_undefined()) Fail("dumps(): " + (obj.s.empty() ? std::string("the value is undefined") : obj.s));
+    JsonDumpOptions o;
+    o.html_safe = false;
+    o.sort_keys = false;  // Python's json.dumps order: as the dict was built
+    text = build::TypedValue(ToJson(obj, o));
+  }
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '$') out += '$';
+  }
+  return MakeString(out);
+}
+
 Value MakeGlobals() {
   Value g = MakeDict();
   g.dict->Set(MakeString("range"), MakeCallable("range", Range));
@@ -133,12 +161,7 @@ Value MakeGlobals() {
   g.dict->Set(MakeString("list"), MakeCallable("list", ListFn));
   g.dict->Set(MakeString("namespace"), MakeCallable("namespace", Namespace));
   g.dict->Set(MakeString("joiner"), MakeCallable("joiner", Joiner));
-  // slapos.recipe.template gives templates the Buildout fork's dumps(); its text format is not
-  // known (profiles.md §1.6), so say so instead of writing something Buildout may misread.
-  g.dict->Set(MakeString("dumps"), MakeCallable("dumps", [](CallArgs&) -> Value {
-                Fail("dumps() is not available: the SlapOS Buildout serialisation of non-string values "
-                     "is not implemented (docs/jinja.md); write the value with ~, |string or |tojson");
-              }));
+  g.dict->Set(MakeString("dumps"), MakeCallable("dumps", BuildoutDumps));
   return g;
 }
 

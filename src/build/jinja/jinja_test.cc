@@ -51,6 +51,21 @@ TEST(JinjaApiTest, ListGlobalAndB64encode) {
   EXPECT_EQ(R("{{ 'hello'|b64encode }} {{ 'hi'|b64encode }} {{ ''|b64encode }}"), "aGVsbG8= aGk= ");
 }
 
+// slapos.recipe.template's dumps(): Buildout profile text read back as the value
+// (build/typed_value.h): plain one-line strings as themselves, the rest as "!json <JSON>";
+// `$` doubled.
+TEST(JinjaApiTest, DumpsWritesBuildoutTypedValues) {
+  EXPECT_EQ(R("{{ dumps('/srv/slappart3') }}|{{ dumps('cost $5') }}|{{ dumps(8080) }}|{{ dumps(true) }}|"
+              "{{ dumps(none) }}"),
+            "/srv/slappart3|cost $$5|!json 8080|!json true|!json null");
+  EXPECT_EQ(R("{{ dumps({'b': [1, 'x'], 'a': {'$k': 2.5}}) }}|{{ dumps(('t', 1)) }}"),
+            "!json {\"b\": [1, \"x\"], \"a\": {\"$$k\": 2.5}}|!json [\"t\", 1]");
+  // Strings the profile parser would change (lines, surrounding blanks, empty, a typed prefix).
+  EXPECT_EQ(R("{{ dumps('a\\nb') }}|{{ dumps(' x') }}|{{ dumps('') }}|{{ dumps('!json 1') }}"),
+            "!json \"a\\nb\"|!json \" x\"|!json \"\"|!json \"!json 1\"");
+  EXPECT_EQ(R("{{ dumps(value=params) }}", {{"params", {{"k", {1, 2}}}}}), "!json {\"k\": [1, 2]}");
+}
+
 TEST(JinjaApiTest, JsonModuleFromContext) {
   // The jinja2 recipe passes `import json_module json` context lines as {"__module__": "json"}.
   nlohmann::json ctx = {{"json_module", {{"__module__", "json"}}}, {"other", {{"__module__", "os"}}}};

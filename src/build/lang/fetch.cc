@@ -3,15 +3,25 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdint>
+#include <memory>
 #include <mutex>
+
+#include "build/progress.h"
 
 namespace slapos::build::lang {
 
 namespace {
 
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
+using Sink = std::function<bool(const char*, size_t)>;
+
+size_t OnData(char* data, size_t size, size_t n, void* sink) {
+  return (*static_cast<const Sink*>(sink))(data, size * n) ? size * n : 0;
+}
+
+int OnProgress(void* progress, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  static_cast<Progress*>(progress)->Bytes(static_cast<uint64_t>(now), static_cast<uint64_t>(total));
+  return 0;
 }
 
 }  // namespace
@@ -25,32 +35,70 @@ bool IsUrl(const std::string& name) {
   return true;
 }
 
-Result<std::string> FetchUrl(const std::string& url, double timeout_seconds, int attempts) {
+TransferResult CurlTransfer(const std::string& url, const TransferOptions& options, const Sink& sink) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  TransferResult result;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) {
+    result.error = "curl_easy_init failed";
+    return result;
+  }
+  bool sink_ok = true;
+  Sink guarded = [&](const char* data, size_t size) { return sink_ok = sink(data, size); };
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnData);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &guarded);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "slapos-cpp-buildout/0.1");
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  if (options.total_timeout_ms > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+  if (options.stall_timeout_seconds > 0) {
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
+  }
+  if (options.progress) {
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, options.progress);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
+  CURLcode rc = curl_easy_perform(h);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
+  result.sink_failed = !sink_ok;
+  if (rc == CURLE_OK) {
+    result.ok = true;
+    return result;
+  }
+  result.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  result.retry_useless = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
+                         rc == CURLE_FILE_COULDNT_READ_FILE || !sink_ok;
+  result.transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
+                     rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
+                     rc == CURLE_COULDNT_RESOLVE_HOST;
+  return result;
+}
+
+Result<std::string> FetchUrl(const std::string& url, double timeout_seconds, int attempts) {
+  TransferOptions options;
+  options.connect_timeout_ms = static_cast<long>(timeout_seconds * 1000 / 2);
+  options.total_timeout_ms = static_cast<long>(timeout_seconds * 1000);
   std::string last_error;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
-    CURL* curl = curl_easy_init();
-    if (!curl) return Internal("cannot download '" + url + "': curl_easy_init failed");
     std::string body;
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_seconds * 1000 / 2));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_seconds * 1000));
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode rc = curl_easy_perform(curl);
-    long http = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
-    curl_easy_cleanup(curl);
-    if (rc == CURLE_OK && (http == 0 || (http >= 200 && http < 300))) return body;
-    if (rc != CURLE_OK) {
-      last_error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-      if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT || rc == CURLE_FILE_COULDNT_READ_FILE)
-        break;  // retrying cannot help
+    TransferResult r = CurlTransfer(url, options, [&](const char* data, size_t size) {
+      body.append(data, size);
+      return true;
+    });
+    long http = r.http_status;
+    if (r.ok && (http == 0 || (http >= 200 && http < 300))) return body;
+    if (!r.ok) {
+      last_error = r.error;
+      if (r.retry_useless) break;  // retrying cannot help
     } else {
       last_error = "HTTP status " + std::to_string(http);
       if (http >= 400 && http < 500) break;

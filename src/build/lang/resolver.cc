@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "build/lang/loader.h"
+#include "build/lang/substitution.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -20,14 +21,6 @@ struct Resolver::State {
 
 namespace {
 
-bool ValidRefChars(const std::string& s, bool allow_empty) {
-  if (s.empty()) return allow_empty;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ' ' || c == '.' || c == '_'))
-      return false;
-  return true;
-}
-
 std::string Context(const RawValue& raw, const std::string& section, const std::string& option) {
   return raw.origin.ToString() + ": [" + section + "] option '" + option + "'";
 }
@@ -37,6 +30,7 @@ std::string Context(const RawValue& raw, const std::string& section, const std::
 Resolver::Resolver(RawConfig config, ResolveOptions options)
     : config_(std::move(config)), options_(std::move(options)) {
   ctx_.log = options_.log ? options_.log : [](const std::string&) {};
+  ctx_.progress = options_.progress;
   ctx_.section = [this](const std::string& name) { return Section(name); };
 }
 
@@ -187,61 +181,25 @@ Result<std::string> Resolver::Get(State& s, const std::string& option, std::vect
 
 Result<std::string> Resolver::Expand(const std::string& text, State& s, const RawValue& raw,
                                      const std::string& option, std::vector<std::string>& seen) {
-  if (text.find('$') == std::string::npos) return text;
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '$' && i + 1 < text.size() && text[i + 1] == '$') {
-      out += '$';
-      i += 2;
-      continue;
-    }
-    if (c != '$' || i + 1 >= text.size() || text[i + 1] != '{') {
-      out += c;
-      ++i;
-      continue;
-    }
-    size_t close = text.find('}', i + 2);
-    if (close == std::string::npos) {  // no match for the reference pattern: literal text
-      out.append(text, i, std::string::npos);
-      break;
-    }
-    std::string ref = text.substr(i + 2, close - i - 2);
-    std::string whole = "${" + ref + "}";
-    std::vector<std::string> parts = Split(ref, ':');
-    if (parts.size() < 2)
-      return InvalidArgument(Context(raw, s.name, option) + ": The substitution, " + whole +
-                             ", doesn't contain a colon (write $" + whole + " for a literal " + whole + ")");
-    if (parts.size() > 2)
-      return InvalidArgument(Context(raw, s.name, option) + ": The substitution, " + whole +
-                             ", has too many colons.");
-    if (!ValidRefChars(parts[0], true) || !ValidRefChars(parts[1], false))
-      return InvalidArgument(Context(raw, s.name, option) + ": The substitution, " + whole +
-                             ", has invalid characters.");
-    std::string section = parts[0].empty() ? s.name : parts[0];
+  SubstitutionOptions so;
+  so.where = [&](size_t) { return Context(raw, s.name, option) + ": "; };
+  so.lookup = [&](const Reference& ref) -> Result<std::string> {
+    std::string section = ref.section.empty() ? s.name : ref.section;
     State* target = &s;
     if (section != s.name) {
       if (!config_.sections.count(section))
-        return NotFound(Context(raw, s.name, option) + ": " + whole + " refers to section [" + section +
+        return NotFound(Context(raw, s.name, option) + ": " + ref.text + " refers to section [" + section +
                         "], which does not exist");
-      Result<State*> t = Init(section);
-      if (!t.ok()) return t.status();
-      target = *t;
+      SLAPOS_ASSIGN_OR_RETURN(target, Init(section));
       s.deps.insert(section);
     }
-    Result<std::string> v = Get(*target, parts[1], seen);
-    if (!v.ok()) {
-      if (v.status().code() == Code::kNotFound && StartsWith(v.status().message(), "option '"))
-        return NotFound(Context(raw, s.name, option) + ": " + whole + ": Referenced option does not exist: [" +
-                        section + "] " + parts[1]);
-      return v.status();
-    }
-    out += *v;
-    i = close + 1;
-  }
-  return out;
+    Result<std::string> v = Get(*target, ref.option, seen);
+    if (!v.ok() && v.status().code() == Code::kNotFound && StartsWith(v.status().message(), "option '"))
+      return NotFound(Context(raw, s.name, option) + ": " + ref.text + ": Referenced option does not exist: [" +
+                      section + "] " + ref.option);
+    return v;
+  };
+  return SubstituteReferences(text, so);
 }
 
 Status Resolver::ResolveParts(const std::vector<std::string>& only) {
@@ -313,6 +271,13 @@ std::map<std::string, Origin> Resolver::origins(const std::string& section) cons
   if (raw != config_.sections.end())
     for (const auto& [k, v] : raw->second.options) out[k] = v.origin;
   return out;
+}
+
+RawSection Resolver::expanded(const std::string& section) const {
+  auto it = states_.find(section);
+  if (it != states_.end() && it->second->phase != State::kFailed) return it->second->raw;
+  auto raw = config_.sections.find(section);
+  return raw == config_.sections.end() ? RawSection{} : raw->second;
 }
 
 }  // namespace slapos::build::lang

@@ -25,6 +25,8 @@ struct ResolveOptions {
   const RecipeRegistry* registry = nullptr;
   // One line per step (recipes get it through BuildContext::log).
   std::function<void(const std::string& line)> log;
+  // Given to recipes as BuildContext::progress (null: steps report through `log`).
+  Progress* progress = nullptr;
 };
 
 class Resolver {
@@ -58,6 +60,9 @@ class Resolver {
   std::set<std::string> dependencies(const std::string& section) const;
   // Where each option of `section` came from (after macro expansion), for annotate.
   std::map<std::string, Origin> origins(const std::string& section) const;
+  // `section`'s raw (unsubstituted) options after macro expansion once it has been
+  // initialised, its merged raw options otherwise; empty when there is no such section.
+  RawSection expanded(const std::string& section) const;
   const RawConfig& raw() const { return config_; }
   // The context given to recipes (valid once [buildout] is initialised).
   const BuildContext& context() const { return ctx_; }

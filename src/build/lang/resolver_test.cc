@@ -203,3 +203,28 @@ TEST_F(BuildoutResolver, BuildoutContext) {
 
 }  // namespace
 }  // namespace slapos::build::lang
+
+namespace slapos::build::lang {
+namespace {
+
+// Typed (non-string) values, profiles.md §1.6 and build/typed_value.h: a whole-value reference
+// keeps the value typed, a reference inside longer text inserts its JSON text.
+TEST_F(BuildoutResolver, TypedValuesStayTypedThroughWholeReferencesOnly) {
+  auto r = Make(
+      "[buildout]\nparts =\n"
+      "[slap]\nconfiguration = !json {\"a\": [1, 2], \"$b\": \"x\"}\nport = !json 8080\n"
+      "[use]\nwhole = ${slap:configuration}\nport = ${slap:port}\n"
+      "embedded = port=${slap:port} conf=${slap:configuration}\n"
+      "chained = ${:whole}\n"
+      "literal = $${slap:port}\n"
+      "plain = !jsonish ${slap:port}\n");
+  EXPECT_EQ(Get(*r, "use", "whole"), "!json {\"a\": [1, 2], \"$b\": \"x\"}");
+  EXPECT_EQ(Get(*r, "use", "port"), "!json 8080");
+  EXPECT_EQ(Get(*r, "use", "embedded"), "port=8080 conf={\"a\": [1, 2], \"$b\": \"x\"}");
+  EXPECT_EQ(Get(*r, "use", "chained"), "!json {\"a\": [1, 2], \"$b\": \"x\"}");
+  EXPECT_EQ(Get(*r, "use", "literal"), "${slap:port}");
+  EXPECT_EQ(Get(*r, "use", "plain"), "!jsonish 8080");
+}
+
+}  // namespace
+}  // namespace slapos::build::lang

@@ -1,6 +1,5 @@
 #include "build/recipes/download.h"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "build/lang/fetch.h"
 #include "build/recipes/options.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -63,46 +63,26 @@ Status CopyFile(const std::string& src, const std::string& tmp) {
   return Status::OK();
 }
 
-size_t WriteToFile(char* data, size_t size, size_t nmemb, void* userdata) {
-  return fwrite(data, size, nmemb, static_cast<FILE*>(userdata));
-}
-
 struct Attempt {
   Status status;
   bool transient = false;
 };
 
-Attempt CurlOnce(const std::string& url, const DownloadOptions& options, const std::string& tmp) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+Attempt CurlOnce(const std::string& url, const DownloadOptions& options, const std::string& tmp,
+                 Progress* progress) {
   FILE* out = fopen(tmp.c_str(), "wb");
   if (!out) return {ErrnoError("cannot write " + tmp, errno), false};
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, WriteToFile);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, out);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
-  curl_easy_setopt(curl.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
-  curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "slapos-cpp-buildout/0.1");
-  CURLcode rc = curl_easy_perform(curl.get());
-  long http = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &http);
-  bool write_failed = fclose(out) != 0;
-  if (rc != CURLE_OK) {
-    std::string why = error[0] ? error : curl_easy_strerror(rc);
-    bool transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
-                     rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
-                     rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
-                     rc == CURLE_COULDNT_RESOLVE_HOST;
-    return {Unavailable("download of " + url + " failed: " + why), transient};
-  }
+  lang::TransferOptions to;
+  to.connect_timeout_ms = options.connect_timeout_seconds * 1000;
+  to.stall_timeout_seconds = options.stall_timeout_seconds;
+  to.progress = progress;
+  lang::TransferResult r = lang::CurlTransfer(url, to, [out](const char* data, size_t size) {
+    return fwrite(data, 1, size, out) == size;
+  });
+  bool write_failed = fclose(out) != 0 || r.sink_failed;
   if (write_failed) return {IOError("writing " + tmp + " failed (disk full?)"), false};
+  if (!r.ok) return {Unavailable("download of " + url + " failed: " + r.error), r.transient};
+  long http = r.http_status;
   bool is_http = StartsWith(url, "http://") || StartsWith(url, "https://");
   if (is_http && (http < 200 || http >= 300)) {
     bool transient = http >= 500 || http == 429 || http == 408;
@@ -127,28 +107,30 @@ std::string TempBeside(const std::string& dest) {
   return dest + ".part-" + std::to_string(getpid());
 }
 
-// Network fetch with retries into `dest`, verified.
+// Network fetch with retries into `dest`, verified; reported as one progress step.
 Status Fetch(const std::string& url, const Checksum& expected, const DownloadOptions& options,
              const std::string& dest) {
+  ProgressStep step(options.progress, options.log, "download " + url, "downloading " + url);
   std::string tmp = TempBeside(dest);
   double delay = options.retry_delay_seconds;
   Status last;
   for (int i = 1; i <= std::max(1, options.attempts); ++i) {
-    Attempt a = CurlOnce(url, options, tmp);
+    Attempt a = CurlOnce(url, options, tmp, &step.progress());
     if (a.status.ok()) {
       Status st = VerifyChecksum(tmp, expected, url);
       if (!st.ok()) {
         unlink(tmp.c_str());
         return st;
       }
-      return CommitFile(tmp, dest);
+      st = CommitFile(tmp, dest);
+      step.Done(st.ok());
+      return st;
     }
     unlink(tmp.c_str());
     last = a.status;
     if (!a.transient || i == options.attempts) break;
-    if (options.log)
-      options.log("download " + url + ": attempt " + std::to_string(i) + " failed (" +
-                  a.status.message() + "), retrying");
+    step.progress().Log("download " + url + ": attempt " + std::to_string(i) + " failed (" +
+                        a.status.message() + "), retrying");
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     delay *= 2;
   }
@@ -232,6 +214,7 @@ DownloadOptions DownloadOptionsFor(const BuildContext& ctx) {
   o.cache_dir = ctx.download_cache;
   o.offline = ctx.offline;
   o.log = ctx.log;
+  o.progress = ctx.progress;
   return o;
 }
 
@@ -261,7 +244,6 @@ Status DownloadToFile(const std::string& url, const Checksum& expected,
       if (options.offline)
         return Unavailable("offline mode: " + url + " is not in the download cache " +
                            options.cache_dir + "; run without -o to download it");
-      if (options.log) options.log("downloading " + url);
       SLAPOS_RETURN_IF_ERROR(MakeDirs(options.cache_dir));
       SLAPOS_RETURN_IF_ERROR(Fetch(url, expected, options, cached));
     } else if (options.log) {
@@ -274,7 +256,6 @@ Status DownloadToFile(const std::string& url, const Checksum& expected,
   if (options.offline)
     return Unavailable("offline mode: cannot download " + url +
                        " (no download cache); run without -o or set [buildout] download-cache");
-  if (options.log) options.log("downloading " + url);
   return Fetch(url, expected, options, dest);
 }
 

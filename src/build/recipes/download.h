@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "build/progress.h"
 #include "build/recipe.h"
 #include "util/status.h"
 
@@ -40,6 +41,9 @@ struct DownloadOptions {
   long stall_timeout_seconds = 60;  // abort when less than 1 byte/s arrives for this long
   double retry_delay_seconds = 1;   // doubled after each failed attempt
   std::function<void(const std::string&)> log;
+  // Live progress (bytes/total, rate) of network downloads; null: a line at start and end
+  // through `log`.
+  Progress* progress = nullptr;
 };
 
 DownloadOptions DownloadOptionsFor(const BuildContext& ctx);

@@ -10,6 +10,7 @@
 #include "build/recipes/download.h"
 #include "build/recipes/native.h"
 #include "build/recipes/options.h"
+#include "build/typed_value.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -48,6 +49,13 @@ Result<json> ParseJson(const std::string& part, const std::string& what, const s
   if (doc.is_discarded())
     return InvalidArgument("part [" + part + "]: " + what + " is not valid JSON: " + text);
   return doc;
+}
+
+// What a template sees for an option value: the object of a typed value ("!json ...",
+// build/typed_value.h), the string itself otherwise.
+Result<json> OptionObject(const std::string& part, const std::string& what, const std::string& value) {
+  if (!IsTypedValue(value)) return json(value);
+  return ParseJson(part, what + " (a typed value)", std::string(TypedValueJson(value)));
 }
 
 struct Prepared {
@@ -152,7 +160,7 @@ class Jinja2Recipe : public Recipe {
         p.context[name] = rest;
       } else if (type == "key") {
         SLAPOS_ASSIGN_OR_RETURN(std::string v, LookupKey(part, options, rest, ctx));
-        p.context[name] = v;
+        SLAPOS_ASSIGN_OR_RETURN(p.context[name], OptionObject(part, "context key " + rest, v));
       } else if (type == "section") {
         Options sec;
         if (rest == part || rest.empty()) {
@@ -164,13 +172,16 @@ class Jinja2Recipe : public Recipe {
           sec = std::move(got).value();
         }
         json obj = json::object();
-        for (const auto& [k, v] : sec) obj[k] = v;
+        for (const auto& [k, v] : sec) {
+          SLAPOS_ASSIGN_OR_RETURN(obj[k], OptionObject(part, "context section " + rest + ", option " + k, v));
+        }
         p.context[name] = obj;
       } else if (type == "json") {
         SLAPOS_ASSIGN_OR_RETURN(p.context[name], ParseJson(part, "context json " + name, rest));
       } else if (type == "jsonkey") {
         SLAPOS_ASSIGN_OR_RETURN(std::string v, LookupKey(part, options, rest, ctx));
-        SLAPOS_ASSIGN_OR_RETURN(p.context[name], ParseJson(part, "context jsonkey " + rest, v));
+        SLAPOS_ASSIGN_OR_RETURN(p.context[name],
+                                ParseJson(part, "context jsonkey " + rest, std::string(TypedValueJson(v))));
       } else if (type == "import") {
         // The renderer turns {"__module__": "json"} into a native json module (dumps, loads);
         // other Python modules stay placeholders and any use of their functions fails at

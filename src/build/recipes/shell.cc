@@ -1,7 +1,17 @@
 #include "build/recipes/shell.h"
 
-#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include "build/progress.h"
 #include "util/process.h"
 #include "util/strings.h"
 
@@ -13,16 +23,69 @@ std::string LastLines(const std::string& text, size_t n) {
   if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<long>(n));
   return Join(lines, "\n");
 }
+
+// Runs `p` with its output going to a temporary file that a watcher thread tails into the
+// live progress line; returns the result with the output's tail, as RunProcess would.
+Result<ProcessResult> RunWatched(ProcessOptions p, Progress& progress) {
+  char tmpl[] = "/tmp/slapos-step-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return ErrnoError("cannot create a temporary file for a build step's output", errno);
+  const std::string path = tmpl;
+  p.output_file = path;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  std::string tail;
+  auto drain = [&] {
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+      std::string_view chunk(buf, static_cast<size_t>(n));
+      progress.Output(chunk);
+      tail.append(chunk);
+      if (tail.size() > 2 * p.max_captured) tail.erase(0, tail.size() - p.max_captured);
+    }
+  };
+  std::thread watcher([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!stop) {
+      lock.unlock();
+      drain();
+      lock.lock();
+      cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop; });
+    }
+  });
+  Result<ProcessResult> r = RunProcess(p);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
+  cv.notify_all();
+  watcher.join();
+  drain();
+  close(fd);
+  unlink(path.c_str());
+  if (r.ok()) {
+    if (tail.size() > p.max_captured) tail.erase(0, tail.size() - p.max_captured);
+    r->output = std::move(tail);
+  }
+  return r;
+}
+
 }  // namespace
 
 Status RunShellStep(const ShellStep& step, const BuildContext& ctx) {
-  if (ctx.log) ctx.log("part [" + step.part + "]: " + step.step + ": " + step.command);
+  const std::string label = "part [" + step.part + "]: " + step.step;
+  ProgressStep progress(ctx.progress, ctx.log, label, label + ": " + step.command);
   ProcessOptions p;
   p.argv = {"/bin/sh", "-c", step.command};
   p.cwd = step.cwd;
   p.extra_env = step.env;
   p.max_captured = 64 * 1024;
-  SLAPOS_ASSIGN_OR_RETURN(ProcessResult r, RunProcess(p));
+  Result<ProcessResult> run =
+      progress.progress().terminal() ? RunWatched(p, progress.progress()) : RunProcess(p);
+  SLAPOS_ASSIGN_OR_RETURN(ProcessResult r, std::move(run));
+  progress.Done(r.success());
   if (r.success()) return Status::OK();
   std::string how = r.exit_code >= 0 ? "exit code " + std::to_string(r.exit_code)
                                      : "signal " + std::to_string(r.term_signal);

@@ -37,13 +37,27 @@ TEST(RecipeSubstituteTest, ErrorsNameTemplateLineAndReference) {
   EXPECT_EQ(r.status().message(), "part [cfg]: t.in:2: ${ports:https}: section [ports] has no option 'https'");
   r = SubstituteTemplate("x ${HOME}", "cfg", {}, f.ctx, "t.in");
   EXPECT_EQ(r.status().message(),
-            "part [cfg]: t.in:1: ${HOME} doesn't contain a colon (write $${ for a literal ${)");
+            "part [cfg]: t.in:1: The substitution, ${HOME}, doesn't contain a colon (write $${HOME} for a "
+            "literal ${HOME})");
   r = SubstituteTemplate("${nope:x}", "cfg", {}, f.ctx, "t.in");
   EXPECT_EQ(r.status().message(),
             "part [cfg]: t.in:1: ${nope:x}: section [nope] does not exist");
-  EXPECT_FALSE(SubstituteTemplate("${a:b:c}", "cfg", {}, f.ctx, "t").ok());
-  EXPECT_FALSE(SubstituteTemplate("${a:b", "cfg", {}, f.ctx, "t").ok());
-  EXPECT_FALSE(SubstituteTemplate("${a!:b}", "cfg", {}, f.ctx, "t").ok());
+  EXPECT_EQ(SubstituteTemplate("${a:b:c}", "cfg", {}, f.ctx, "t").status().message(),
+            "part [cfg]: t:1: The substitution, ${a:b:c}, has too many colons.");
+  EXPECT_EQ(SubstituteTemplate("x\n${a:b", "cfg", {}, f.ctx, "t").status().message(),
+            "part [cfg]: t:2: unterminated '${' (write $${ for a literal ${)");
+  EXPECT_EQ(SubstituteTemplate("${a!:b}", "cfg", {}, f.ctx, "t").status().message(),
+            "part [cfg]: t:1: The substitution, ${a!:b}, has invalid characters.");
+}
+
+TEST(RecipeSubstituteTest, TypedValuesGiveTheirJsonTextInsideTemplates) {
+  Fixture f;
+  f.sections["slap"] = {{"ports", "!json [80, 443]"}};
+  auto r = SubstituteTemplate("ports=${slap:ports}", "cfg", {}, f.ctx, "t");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "ports=[80, 443]");
+  // A template that is one reference keeps the typed text (the whole value).
+  EXPECT_EQ(*SubstituteTemplate("${slap:ports}", "cfg", {}, f.ctx, "t"), "!json [80, 443]");
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ Result<std::unique_ptr<lang::Resolver>> OpenProfile(const RunOptions& options,
   lang::ResolveOptions ro;
   ro.registry = registry;
   ro.log = options.log;
+  ro.progress = options.progress;
   auto resolver = std::make_unique<lang::Resolver>(std::move(config), ro);
   SLAPOS_RETURN_IF_ERROR(resolver->ResolveParts());
   if (!options.parts.empty()) SLAPOS_RETURN_IF_ERROR(resolver->ResolveParts(options.parts));
@@ -89,9 +90,21 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
     opts[kSignatureKey] = Join(sig, " ");
     wanted[part] = std::move(opts);
   }
+  // `install PART...`: those parts and, as Buildout does, every part they reference
+  // (recursively), in install order; nothing else is installed, updated or uninstalled.
+  std::set<std::string> asked;
+  for (std::vector<std::string> todo = options.parts; !todo.empty();) {
+    std::string part = todo.back();
+    todo.pop_back();
+    if (!asked.insert(part).second) continue;
+    std::set<std::string> seen{part}, deps;
+    DependencyParts(*resolver, part, part_set, seen, deps);
+    todo.insert(todo.end(), deps.begin(), deps.end());
+  }
+  auto selected = [&](const std::string& part) { return options.parts.empty() || asked.count(part) > 0; };
   std::vector<std::string> targets;
   for (const std::string& part : order)
-    if (options.parts.empty() || Contains(options.parts, part)) targets.push_back(part);
+    if (selected(part)) targets.push_back(part);
 
   auto save = [&]() -> Status {
     std::vector<std::string> parts;
@@ -116,7 +129,7 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
   std::vector<std::string> previous = state.parts;
   for (auto it = previous.rbegin(); it != previous.rend(); ++it) {
     const std::string& part = *it;
-    if (!options.parts.empty() && !Contains(options.parts, part)) continue;
+    if (!selected(part)) continue;
     const InstalledPart& old = state.installed[part];
     std::string why;
     if (!wanted.count(part)) {

@@ -32,6 +32,9 @@ struct RunOptions {
   std::vector<std::string> parts;
   // One line per step ("Installing a.", recipe progress...). Unset: LOG_INFO.
   std::function<void(const std::string& line)> log;
+  // Live progress of downloads and build commands (a terminal's status line); null: each such
+  // step logs a line when it starts and one when it ends. See build/progress.h.
+  Progress* progress = nullptr;
 };
 
 // What a run did, for callers and tests.

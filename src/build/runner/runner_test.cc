@@ -184,6 +184,43 @@ TEST_F(RunnerTest, ExplicitPartsLeaveTheOthersAlone) {
   EXPECT_TRUE(PathExists(dir_.Join("parts/c")));
 }
 
+TEST_F(RunnerTest, ExplicitPartAlsoInstallsThePartsItReferences) {
+  Profile("[buildout]\nparts = z\n[z]\nrecipe = test:file\ncontent = Z\n");
+  RunReport r;
+  ASSERT_TRUE(Run(&r).ok());
+  EXPECT_EQ(r.installed, (std::vector<std::string>{"z"}));
+  // a -> [mid] (no recipe) -> b -> c: installing a alone installs c, b, then a; z, no longer
+  // listed and not asked for, stays installed; d (listed, not referenced) is not installed.
+  const std::string chain =
+      "[buildout]\nparts = d a\n"
+      "[a]\nrecipe = test:file\ncontent = ${mid:x}\n"
+      "[mid]\nx = ${b:path}\n"
+      "[b]\nrecipe = test:file\ncontent = ${c:path}\n"
+      "[c]\nrecipe = test:file\ncontent = C\n"
+      "[d]\nrecipe = test:file\n";
+  Profile(chain);
+  ASSERT_TRUE(Run(&(r = RunReport{}), {"a"}).ok());
+  EXPECT_EQ(r.installed, (std::vector<std::string>{"c", "b", "a"}));
+  EXPECT_TRUE(r.uninstalled.empty());
+  EXPECT_EQ(Read("parts/a"), dir_.Join("parts/b"));
+  EXPECT_EQ(Read("parts/b"), dir_.Join("parts/c"));
+  EXPECT_EQ(Read("parts/z"), "Z");
+  EXPECT_FALSE(PathExists(dir_.Join("parts/d")));
+  std::string state = Read(".installed.cfg");
+  EXPECT_NE(state.find("[z]"), std::string::npos) << state;
+  // A changed dependency is reinstalled with its dependents; z still untouched.
+  Profile(chain + "[c]\ncontent = C2\n");
+  ASSERT_TRUE(Run(&(r = RunReport{}), {"a"}).ok());
+  EXPECT_EQ(r.uninstalled, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r.installed, (std::vector<std::string>{"c", "b", "a"}));
+  EXPECT_EQ(Read("parts/c"), "C2");
+  EXPECT_EQ(Read("parts/z"), "Z");
+  // Asking for b alone leaves a (its dependent) alone.
+  ASSERT_TRUE(Run(&(r = RunReport{}), {"b"}).ok());
+  EXPECT_TRUE(r.installed.empty());
+  EXPECT_EQ(r.updated, (std::vector<std::string>{"c", "b"}));
+}
+
 TEST_F(RunnerTest, ExtraSectionsAndOverrides) {
   Profile("[buildout]\nparts = a\n[a]\nrecipe = test:file\ncontent = ${slap-connection:computer-id} ${:v}\nv = file\n");
   RunOptions o;
