@@ -130,6 +130,35 @@ TEST_F(MasterApiTest, SlaComputerGuidAttributesAndNetwork) {
   EXPECT_NE(e4["title"].get<std::string>().find("sla_parameters.region"), std::string::npos) << e4;
 }
 
+TEST_F(MasterApiTest, MatchingNodesFillInRegistrationOrderThenRefuse) {
+  Format("COMP-0", 1);
+  Format("COMP-1", 2);
+  Format("COMP-2", 2);
+  Attributes("COMP-0", {{"region", "eu"}, {"cpu", "arm64"}});
+  Attributes("COMP-2", {{"region", "eu"}, {"cpu", "arm64"}});
+  auto where = [](const json& doc) {
+    return doc["computer_guid"].get<std::string>() + "/" + doc["compute_partition_id"].get<std::string>();
+  };
+  json sla = {{"sla_parameters", {{"region", "eu"}, {"cpu", "arm64"}}}};
+  EXPECT_EQ(where(Ok("post.v0.software_instance", Request("a", sla))), "COMP-0/slappart0");
+  // COMP-0 is full and COMP-1 does not match: the next matching node, first slot.
+  EXPECT_EQ(where(Ok("post.v0.software_instance", Request("b", sla))), "COMP-2/slappart0");
+  EXPECT_EQ(where(Ok("post.v0.software_instance", Request("c", sla))), "COMP-2/slappart1");
+  auto [status, err] = Call("post.v0.software_instance", Request("d", sla));
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(err["title"].get<std::string>().find("every matching compute node is full (2 node(s) matched)"),
+            std::string::npos)
+      << err;
+  // Without conditions the remaining free slots are on COMP-1, in slot order.
+  EXPECT_EQ(where(Ok("post.v0.software_instance", Request("e"))), "COMP-1/slappart0");
+  EXPECT_EQ(where(Ok("post.v0.software_instance", Request("f"))), "COMP-1/slappart1");
+  auto [s2, e2] = Call("post.v0.software_instance", Request("g"));
+  EXPECT_EQ(s2, 403);
+  EXPECT_NE(e2["title"].get<std::string>().find("every matching compute node is full (3 node(s) matched)"),
+            std::string::npos)
+      << e2;
+}
+
 TEST_F(MasterApiTest, ReRequestNeverMoves) {
   Format("COMP-0", 2);
   Format("COMP-1", 2);
