@@ -1,13 +1,19 @@
 // Isolation between partitions, checked as the real partition users (root): after `slapos node
 // format` of three partitions on a veth pair the test creates, and `slapos node software`
 // building a small release as the software user, slapuserN cannot read or write slappartM,
-// cannot signal M's processes, and cannot write the software release directories.
+// cannot signal M's processes, and cannot write the software release directories; and after
+// `slapos node instance` deployed a release (whose root instance requests a child through
+// switch-softwaretype + request), no process of a partition runs as root.
+#include <dirent.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <set>
 
 #include "slap/slap_client.h"
 #include "util/file.h"
@@ -60,6 +66,7 @@ class NodeIsolationE2ETest : public ::testing::Test {
                                          "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
                                          dir.Join("srv") + "\ncomputer_json = " + dir.Join("state/slapos.json") +
                                          "\npidfile_software = " + dir.Join("sr.pid") +
+                                         "\npidfile_instance = " + dir.Join("cp.pid") +
                                          "\n[slapformat]\npartition_amount = 3\ninterface_name = " + veth +
                                          "\nipv4_local_network = 10.214.7.0/24\ncreate_tap = false\n"
                                          "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
@@ -76,6 +83,8 @@ class NodeIsolationE2ETest : public ::testing::Test {
   }
   void TearDown() override {
     for (pid_t p : started) ::kill(p, SIGKILL);
+    if (formatted && PathExists(dir.Join("srv/etc/supervisord.conf")))
+      Exec({testing::SlaposBinary(), "supervisorctl", "-c", dir.Join("srv/etc/supervisord.conf"), "shutdown"}, {}, 60);
     if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
     if (created_veth) Exec({"ip", "link", "del", veth});
   }
@@ -163,6 +172,128 @@ TEST_F(NodeIsolationE2ETest, PartitionUsersCannotWriteSoftwareReleases) {
   }
   EXPECT_TRUE(PathExists(sw + "/bin/tool"));
   EXPECT_FALSE(PathExists(sw + "/intruder"));
+}
+
+// pid -> (parent pid, uid) of every process.
+std::map<int, std::pair<int, uid_t>> ProcessTable() {
+  std::map<int, std::pair<int, uid_t>> table;
+  DIR* d = opendir("/proc");
+  if (!d) return table;
+  while (dirent* e = readdir(d)) {
+    long long pid = 0;
+    if (!ParseInt64(e->d_name, &pid)) continue;
+    auto status = ReadFile("/proc/" + std::string(e->d_name) + "/status");
+    if (!status.ok()) continue;
+    long long ppid = -1, uid = -1;
+    for (const auto& line : Split(*status, '\n')) {
+      if (StartsWith(line, "PPid:")) ParseInt64(Trim(line.substr(5)), &ppid);
+      if (StartsWith(line, "Uid:")) {
+        auto f = SplitWhitespace(line.substr(4));
+        if (!f.empty()) ParseInt64(f[0], &uid);
+      }
+    }
+    table[static_cast<int>(pid)] = {static_cast<int>(ppid), static_cast<uid_t>(uid)};
+  }
+  closedir(d);
+  return table;
+}
+
+TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
+  // A small release: the root type requests a child of type "child" (switch-softwaretype +
+  // request) and publishes what the child answered; both run a service.
+  std::string sr = dir.Join("release");
+  ASSERT_TRUE(MakeDirs(sr, 0755).ok());
+  auto write = [&](const std::string& name, const std::string& text) {
+    ASSERT_TRUE(WriteFileAtomic(sr + "/" + name, text, 0644).ok());
+  };
+  write("software.cfg",
+        "[buildout]\nparts = instance default child\n"
+        "[instance]\nrecipe = slapos.recipe.template\nurl = ${:_profile_base_location_}/instance.cfg.in\n"
+        "output = ${buildout:directory}/instance.cfg\n"
+        "[default]\nrecipe = slapos.recipe.template\nurl = ${:_profile_base_location_}/instance-default.cfg.in\n"
+        "output = ${buildout:directory}/instance-default.cfg\n"
+        "[child]\nrecipe = slapos.recipe.template\nurl = ${:_profile_base_location_}/instance-child.cfg.in\n"
+        "output = ${buildout:directory}/instance-child.cfg\n");
+  write("instance.cfg.in",
+        "[buildout]\nparts = switch-softwaretype\n"
+        "[slap-configuration]\nrecipe = slapos.cookbook:slapconfiguration\n"
+        "computer = $${slap-connection:computer-id}\npartition = $${slap-connection:partition-id}\n"
+        "url = $${slap-connection:server-url}\n"
+        "[profiles]\ndefault = ${buildout:directory}/instance-default.cfg\n"
+        "child = ${buildout:directory}/instance-child.cfg\n"
+        "[switch-softwaretype]\nrecipe = slapos.cookbook:switch-softwaretype\n"
+        "default = profiles:default\nchild = profiles:child\n");
+  const std::string service =
+      "[directory]\nrecipe = slapos.cookbook:mkdirectory\nservice = $${buildout:directory}/etc/service\n"
+      "[sleeper]\nrecipe = slapos.cookbook:wrapper\ncommand-line = /bin/sleep 3600\n"
+      "wrapper-path = $${directory:service}/sleeper\n";
+  write("instance-default.cfg.in",
+        "[buildout]\nparts = directory sleeper asked publish\n" + service +
+            "[asked]\n<= slap-connection\nrecipe = slapos.cookbook:request\nname = child\n"
+            "software-url = $${slap-connection:software-release-url}\nsoftware-type = child\n"
+            "config-word = $${slap-configuration:configuration.word}\nreturn = echo\n"
+            "[publish]\nrecipe = slapos.cookbook:publish\nchild-said = $${asked:connection-echo}\n");
+  write("instance-child.cfg.in",
+        "[buildout]\nparts = directory sleeper publish\n" + service +
+            "[publish]\nrecipe = slapos.cookbook:publish\necho = heard $${slap-configuration:configuration.word}\n");
+  slap::SlapClient client({url, {}});
+  std::string computer = "COMP-" + tag;
+  std::string release = sr + "/software.cfg";
+  ASSERT_TRUE(client.Supply(release, computer).ok());
+  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
+  ASSERT_EQ(s.exit_code, 0) << s.output;
+  slap::InstanceRequest req;
+  req.title = "root";
+  req.software_release_uri = release;
+  req.parameters = R"({"word": "hi"})";
+  req.sla_parameters = R"({"computer_guid": ")" + computer + R"("})";
+  auto root = client.RequestInstance(req);
+  ASSERT_TRUE(root.ok() && root->ready) << root.status().ToString();
+
+  // Run 1: the root requests the child, which has not published: the root fails (retried).
+  // Run 2: the child is deployed and publishes. Run 3: the root gets the child's answer.
+  std::string last;
+  for (int run = 0; run < 4; ++run) {
+    ProcessResult r = Exec({testing::SlaposBinary(), "node", "instance", "--cfg", cfg}, std::nullopt, 300);
+    last = r.output;
+    auto inst = client.GetInstance(root->instance.instance_guid);
+    ASSERT_TRUE(inst.ok());
+    if (inst->connection_parameters.find("heard hi") != std::string::npos) break;
+  }
+  auto inst = client.GetInstance(root->instance.instance_guid);
+  ASSERT_TRUE(inst.ok());
+  EXPECT_NE(inst->connection_parameters.find("\"child-said\":\"heard hi\""), std::string::npos)
+      << inst->connection_parameters << "\n" << last;
+  auto child = client.GetInstance(slap::MakeInstanceGuid({"child", "root", false}));
+  ASSERT_TRUE(child.ok()) << child.status().ToString();
+  EXPECT_EQ(child->software_type, "child");
+
+  // Every process under the node's supervisor (the partitions' services) runs as a partition
+  // user, never as root; and both partitions do have a running service.
+  auto pidtext = ReadFile(dir.Join("srv/var/run/supervisord.pid"));
+  ASSERT_TRUE(pidtext.ok()) << pidtext.status().ToString();
+  long long supervisord = 0;
+  ASSERT_TRUE(ParseInt64(Trim(*pidtext), &supervisord));
+  std::set<uid_t> partition_uids(uids.begin(), uids.end());
+  std::set<uid_t> seen;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        seen.clear();
+        auto table = ProcessTable();
+        for (const auto& [pid, info] : table) {
+          // Is `pid` a descendant of the supervisor?
+          int p = info.first;
+          for (int depth = 0; p > 1 && p != supervisord && depth < 64; ++depth)
+            p = table.count(p) ? table[p].first : 0;
+          if (p != supervisord) continue;
+          EXPECT_NE(info.second, 0u) << "process " << pid << " of a partition runs as root";
+          EXPECT_TRUE(partition_uids.count(info.second)) << "process " << pid << " runs as uid " << info.second;
+          seen.insert(info.second);
+        }
+        return seen.size() >= 2;
+      },
+      20))
+      << "services running as " << seen.size() << " partition user(s); last run:\n" << last;
 }
 
 }  // namespace
