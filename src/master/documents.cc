@@ -42,56 +42,57 @@ namespace {
 Result<json> IpList(StoreTx& tx, int64_t partition_id) {
   SLAPOS_ASSIGN_OR_RETURN(std::vector<IpEntry> ips, tx.ListAddresses(partition_id));
   json out = json::array();
-  for (const IpEntry& ip : ips) out.push_back(json::array({ip.interface, ip.address}));
+  for (const IpEntry& ip : ips) {
+    json pair = json::array();
+    pair.push_back(ip.interface);
+    pair.push_back(ip.address);
+    out.push_back(std::move(pair));
+  }
   return out;
+}
+
+// Builds the 16 keys one by one: much cheaper than nlohmann's initializer-list constructor
+// (which copies every pair through temporary arrays), and this runs on every instance request.
+json InstanceDocument(const std::string& title, const std::string& requested_by, bool shared,
+                      const std::string& software_release, const std::string& software_type, const std::string& state,
+                      json connection, json parameters, json ips, json sla, const std::string& computer,
+                      const std::string& slot, int64_t timestamp) {
+  json d = json::object();
+  d["title"] = title;
+  d["instance_guid"] = MakeGuid(title, requested_by, shared);
+  d["software_release_uri"] = software_release;
+  d["software_type"] = software_type;
+  d["state"] = state;
+  d["connection_parameters"] = std::move(connection);
+  d["parameters"] = std::move(parameters);
+  d["shared"] = shared;
+  d["root_instance_title"] = requested_by.empty() ? title : requested_by;
+  d["ip_list"] = std::move(ips);
+  d["full_ip_list"] = json::array();
+  d["sla_parameters"] = std::move(sla);
+  d["computer_guid"] = computer;
+  d["compute_partition_id"] = slot;
+  d["processing_timestamp"] = timestamp;
+  d["access_status_message"] = "";
+  return d;
 }
 
 }  // namespace
 
 Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p, const json* parameters, const json* sla) {
   SLAPOS_ASSIGN_OR_RETURN(json ips, IpList(tx, p.id));
-  return json{
-      {"title", p.title},
-      {"instance_guid", MakeGuid(p.title, p.requested_by, false)},
-      {"software_release_uri", p.software_release},
-      {"software_type", p.software_type},
-      {"state", p.requested_state},
-      {"connection_parameters", ParseStored(p.connection)},
-      {"parameters", parameters ? *parameters : ParseStored(p.parameters)},
-      {"shared", false},
-      {"root_instance_title", p.requested_by.empty() ? p.title : p.requested_by},
-      {"ip_list", std::move(ips)},
-      {"full_ip_list", json::array()},
-      {"sla_parameters", sla ? *sla : ParseStored(p.sla)},
-      {"computer_guid", p.computer},
-      {"compute_partition_id", p.reference},
-      {"processing_timestamp", p.timestamp},
-      {"access_status_message", ""},
-  };
+  return InstanceDocument(p.title, p.requested_by, false, p.software_release, p.software_type, p.requested_state,
+                          ParseStored(p.connection), parameters ? *parameters : ParseStored(p.parameters),
+                          std::move(ips), sla ? *sla : ParseStored(p.sla), p.computer, p.reference, p.timestamp);
 }
 
 Result<json> SharedDocument(StoreTx& tx, const SharedRecord& s) {
   SLAPOS_ASSIGN_OR_RETURN(std::optional<PartitionRecord> host, tx.FindPartitionById(s.host_partition_id));
   if (!host) return PermissionDenied("No partition hosting " + MakeGuid(s.title, s.requested_by, true) + " found.");
   SLAPOS_ASSIGN_OR_RETURN(json ips, IpList(tx, host->id));
-  return json{
-      {"title", s.title},
-      {"instance_guid", MakeGuid(s.title, s.requested_by, true)},
-      {"software_release_uri", s.software_release},
-      {"software_type", s.software_type},
-      {"state", s.requested_state},
-      {"connection_parameters", ParseStored(s.connection)},
-      {"parameters", ParseStored(s.parameters)},
-      {"shared", true},
-      {"root_instance_title", s.requested_by.empty() ? s.title : s.requested_by},
-      {"ip_list", std::move(ips)},
-      {"full_ip_list", json::array()},
-      {"sla_parameters", ParseStored(s.sla)},
-      {"computer_guid", host->computer},
-      {"compute_partition_id", host->reference},
-      {"processing_timestamp", s.timestamp},
-      {"access_status_message", ""},
-  };
+  return InstanceDocument(s.title, s.requested_by, true, s.software_release, s.software_type, s.requested_state,
+                          ParseStored(s.connection), ParseStored(s.parameters), std::move(ips), ParseStored(s.sla),
+                          host->computer, host->reference, s.timestamp);
 }
 
 Status FreePartition(StoreTx& tx, PartitionRecord p) {
