@@ -2,6 +2,7 @@
 // through the `git` program (profiles.md §2.3).
 #include "build/recipes/native.h"
 #include "build/recipes/options.h"
+#include "build/recipes/shell.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -90,9 +91,11 @@ class GitCloneRecipe : public Recipe {
     p.cwd = cwd;
     p.extra_env = {{"GIT_TERMINAL_PROMPT", "0"}};
     p.max_captured = 16 * 1024;
-    if (ctx.log) ctx.log("part [" + part + "]: git " + Join(args, " "));
-    auto r = RunProcess(p);
+    const std::string label = "part [" + part + "]: git" + (args.empty() ? "" : " " + args[0]);
+    ProgressStep step(ctx.progress, ctx.log, label, "part [" + part + "]: git " + Join(args, " "));
+    auto r = RunWithProgress(p, step.progress());
     if (!r.ok()) return r.status().WithContext("part [" + part + "]: running git");
+    step.Done(r->success());
     if (!r->success())
       return IOError("part [" + part + "]: git " + Join(args, " ") + " failed (exit code " +
                      std::to_string(r->exit_code) + "): " + std::string(Trim(r->output)));

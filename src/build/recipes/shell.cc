@@ -23,10 +23,10 @@ std::string LastLines(const std::string& text, size_t n) {
   if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<long>(n));
   return Join(lines, "\n");
 }
+}  // namespace
 
-// Runs `p` with its output going to a temporary file that a watcher thread tails into the
-// live progress line; returns the result with the output's tail, as RunProcess would.
-Result<ProcessResult> RunWatched(ProcessOptions p, Progress& progress) {
+Result<ProcessResult> RunWithProgress(ProcessOptions p, Progress& progress) {
+  if (!progress.terminal()) return RunProcess(p);
   char tmpl[] = "/tmp/slapos-step-XXXXXX";
   int fd = mkstemp(tmpl);
   if (fd < 0) return ErrnoError("cannot create a temporary file for a build step's output", errno);
@@ -72,8 +72,6 @@ Result<ProcessResult> RunWatched(ProcessOptions p, Progress& progress) {
   return r;
 }
 
-}  // namespace
-
 Status RunShellStep(const ShellStep& step, const BuildContext& ctx) {
   const std::string label = "part [" + step.part + "]: " + step.step;
   ProgressStep progress(ctx.progress, ctx.log, label, label + ": " + step.command);
@@ -82,9 +80,7 @@ Status RunShellStep(const ShellStep& step, const BuildContext& ctx) {
   p.cwd = step.cwd;
   p.extra_env = step.env;
   p.max_captured = 64 * 1024;
-  Result<ProcessResult> run =
-      progress.progress().terminal() ? RunWatched(p, progress.progress()) : RunProcess(p);
-  SLAPOS_ASSIGN_OR_RETURN(ProcessResult r, std::move(run));
+  SLAPOS_ASSIGN_OR_RETURN(ProcessResult r, RunWithProgress(p, progress.progress()));
   progress.Done(r.success());
   if (r.success()) return Status::OK();
   std::string how = r.exit_code >= 0 ? "exit code " + std::to_string(r.exit_code)

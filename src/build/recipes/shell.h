@@ -6,7 +6,9 @@
 #include <map>
 #include <string>
 
+#include "build/progress.h"
 #include "build/recipe.h"
+#include "util/process.h"
 
 namespace slapos::build::recipes {
 
@@ -21,6 +23,10 @@ struct ShellStep {
 // Runs the step; logs "part [p]: <step>: <command>" through ctx.log. Non-zero exit: an IOError
 // with the exit code and the last 30 lines of output.
 Status RunShellStep(const ShellStep& step, const BuildContext& ctx);
+
+// Runs `p` as the process of a progress step: on a terminal its output (captured through a
+// temporary file a watcher thread tails) feeds the live line; otherwise plain RunProcess.
+Result<ProcessResult> RunWithProgress(ProcessOptions p, Progress& progress);
 
 // Expands Python-style `%(NAME)s` references to the current process environment (as cmmi's
 // `environment` values do); `%%` is a literal `%`. An unknown variable is an error.
