@@ -10,13 +10,14 @@
 #   --master-only   the old behaviour: only a master on SQLite, in the foreground (no root needed)
 #   --help
 # Environment: BUILD_DIR (build), SLAPOS_RUN_TIMEOUT (seconds to wait for hello, 900),
-#   SLAPOS_LOCAL_OPTIONS (extra options for `slapos configure local`, e.g. "--master-port 5001").
+#   SLAPOS_LOCAL_OPTIONS (extra options for `slapos configure local`, e.g. "--master-port 5001"),
+#   SLAPOS_NO_BUILD=1 (skip install and build: use the slapos already built in $BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
 BUILD_DIR=${BUILD_DIR:-build}
 case "${1:-}" in
-  --help|-h) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --help|-h) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
   --master-only|"") ;;
   *) echo "run.sh: unknown option '$1' (see scripts/run.sh --help)" >&2; exit 2 ;;
 esac
@@ -37,7 +38,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-bash scripts/build.sh
+[ "${SLAPOS_NO_BUILD:-}" = 1 ] || bash scripts/build.sh
 SLAPOS="$SRC/$BUILD_DIR/src/cli/slapos"
 # shellcheck disable=SC2086
 "$SLAPOS" configure local ${SLAPOS_LOCAL_OPTIONS:-}
