@@ -2,12 +2,14 @@
 // its own network namespace (`ip netns exec`) on a veth pair whose other end stays on the host,
 // where one `slapos master` listens. Node attributes are set through the master's extension
 // (put.WIP.compute_node_attribute_dict); requests by computer_guid and by attribute must land
-// on the right node, which the test reads back from the master (the partition's node).
-// Namespaces and interfaces are always removed.
+// on the right node, which the test reads back from the master (the partition's node); then
+// each node's `slapos node software` and `slapos node instance` (run inside its namespace)
+// deploy exactly the instances placed on it. Namespaces and interfaces are always removed.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "slap/slap_client.h"
 #include "util/file.h"
@@ -86,6 +88,26 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
           return r.ok() || r.status().code() != Code::kUnavailable;
         },
         10));
+    // A small release: a service, and the node id the instance finds itself on, published.
+    software = dir.Join("release/software.cfg");
+    ASSERT_TRUE(MakeDirs(dir.Join("release"), 0755).ok());
+    ASSERT_TRUE(WriteFileAtomic(software,
+                                "[buildout]\nparts = instance\n[instance]\nrecipe = slapos.recipe.template\n"
+                                "output = ${buildout:directory}/instance.cfg\ninline =\n"
+                                "  [buildout]\n  parts = directory sleeper publish\n"
+                                "  [slap-configuration]\n  recipe = slapos.cookbook:slapconfiguration\n"
+                                "  computer = $${slap-connection:computer-id}\n"
+                                "  partition = $${slap-connection:partition-id}\n"
+                                "  url = $${slap-connection:server-url}\n"
+                                "  [directory]\n  recipe = slapos.cookbook:mkdirectory\n"
+                                "  service = $${buildout:directory}/etc/service\n"
+                                "  [sleeper]\n  recipe = slapos.cookbook:wrapper\n  command-line = /bin/sleep 3600\n"
+                                "  wrapper-path = $${directory:service}/sleeper\n"
+                                "  [publish]\n  recipe = slapos.cookbook:publish\n"
+                                "  node = $${slap-configuration:slap-computer-id}\n"
+                                "  partition = $${slap-configuration:slap-computer-partition-id}\n",
+                                0644)
+                    .ok());
     for (size_t i = 0; i < nodes.size(); ++i) {
       Node& n = nodes[i];
       std::string root = dir.Join("node" + std::to_string(i + 1));
@@ -96,6 +118,8 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
       ASSERT_TRUE(WriteFileAtomic(n.cfg, "[slapos]\ncomputer_id = " + n.name + "\nmaster_url = " + url +
                                              "\nsoftware_root = " + root + "/soft\ninstance_root = " + root +
                                              "/srv\ncomputer_json = " + root + "/state/slapos.json" +
+                                             "\npidfile_software = " + root + "/sr.pid\npidfile_instance = " + root +
+                                             "/cp.pid" +
                                              "\n[slapformat]\npartition_amount = 2\ninterface_name = " + n.ns_if +
                                              "\nipv4_local_network = 10.217." + std::to_string(i + 1) +
                                              ".0/24\ncreate_tap = false\npartition_base_name = slappart\n"
@@ -110,6 +134,8 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
 
   void TearDown() override {
     for (auto& n : nodes) {
+      std::string conf = Dirname(n.cfg) + "/srv/etc/supervisord.conf";
+      if (n.formatted && PathExists(conf)) Exec({testing::SlaposBinary(), "supervisorctl", "-c", conf, "shutdown"}, 60);
       if (n.formatted) InNs(n, {testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", n.cfg});
       if (n.link_made) Exec({"ip", "link", "del", n.host_if});  // removes both ends
       if (n.netns_made) Exec({"ip", "netns", "del", n.netns});
@@ -130,7 +156,7 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
   std::string Place(const std::string& title, const std::string& sla) {
     slap::InstanceRequest req;
     req.title = title;
-    req.software_release_uri = kSoftware;
+    req.software_release_uri = software;
     req.sla_parameters = sla;
     auto answer = client->RequestInstance(req);
     if (!answer.ok()) return "error: " + answer.status().message();
@@ -141,9 +167,8 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
     return inst->computer_guid + "/" + inst->compute_partition_id;
   }
 
-  static constexpr char kSoftware[] = "http://sr/two-nodes.cfg";
   testing::TempDir dir{"node-two-nodes"};
-  std::string tag, url;
+  std::string tag, url, software;
   int port = 0;
   std::vector<Node> nodes;
   std::unique_ptr<testing::ChildProcess> master;
@@ -156,7 +181,7 @@ TEST_F(NodeTwoNodesE2ETest, AllocationByNodeIdAndByAttributeLandsOnTheRightNode)
     auto info = client->GetComputeNode(n.name);
     ASSERT_TRUE(info.ok()) << info.status().ToString();
     EXPECT_EQ(info->partition_count, 2) << n.name;
-    ASSERT_TRUE(client->Supply(kSoftware, n.name).ok());
+    ASSERT_TRUE(client->Supply(software, n.name).ok());
   }
   ASSERT_TRUE(client->SetComputeNodeAttributes({nodes[1].name, {{"region", "moon"}}}).ok());
   ASSERT_TRUE(client->SetComputeNodeAttributes({nodes[0].name, {{"region", "earth"}}}).ok());
@@ -181,6 +206,27 @@ TEST_F(NodeTwoNodesE2ETest, AllocationByNodeIdAndByAttributeLandsOnTheRightNode)
   for (const auto& i : *on2) titles.push_back(i.title);
   std::sort(titles.begin(), titles.end());
   EXPECT_EQ(titles, (std::vector<std::string>{"by-id-2", "by-region"}));
+
+  // Each node builds the release and deploys what was placed on it, from its own namespace.
+  for (const auto& n : nodes) {
+    ProcessResult sw = InNs(n, {testing::SlaposBinary(), "node", "software", "--cfg", n.cfg});
+    ASSERT_EQ(sw.exit_code, 0) << n.name << ": " << sw.output;
+    ProcessResult in = InNs(n, {testing::SlaposBinary(), "node", "instance", "--cfg", n.cfg});
+    ASSERT_EQ(in.exit_code, 0) << n.name << ": " << in.output;
+  }
+  const std::vector<std::pair<std::string, size_t>> expected = {
+      {"by-id-1", 0}, {"by-region-earth", 0}, {"by-id-2", 1}, {"by-region", 1}};
+  for (const auto& [title, k] : expected) {
+    SCOPED_TRACE(title);
+    auto inst = client->GetInstance(slap::MakeInstanceGuid({title, "", false}));
+    ASSERT_TRUE(inst.ok()) << inst.status().ToString();
+    auto conn = nlohmann::json::parse(inst->connection_parameters);
+    EXPECT_EQ(conn.value("node", ""), nodes[k].name) << inst->connection_parameters;
+    EXPECT_EQ(conn.value("partition", ""), inst->compute_partition_id);
+    // Deployed in that node's own instance root (the published node id says which node ran it).
+    std::string here = Dirname(nodes[k].cfg) + "/srv/" + inst->compute_partition_id;
+    EXPECT_TRUE(PathExists(here + "/etc/service/sleeper")) << here;
+  }
 }
 
 }  // namespace
