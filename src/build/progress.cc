@@ -79,7 +79,9 @@ std::string Progress::LiveLineLocked(int64_t now) const {
       line += " " + std::to_string(done_ * 100 / total_) + "%";
     }
     double seconds = static_cast<double>(now - started_) / 1e6;
-    if (seconds > 0) line += "  " + FormatBytes(static_cast<uint64_t>(static_cast<double>(done_) / seconds)) + "/s";
+    if (seconds > 0)
+      line +=
+          "  " + FormatBytes(static_cast<uint64_t>(static_cast<double>(done_) / seconds)) + "/s";
   }
   std::string last = partial_.empty() ? last_line_ : partial_;
   if (!last.empty()) line += "  | " + last;
@@ -145,7 +147,8 @@ void Progress::Output(std::string_view chunk) {
   for (char c : chunk) {
     if (c == '\n' || c == '\r') {
       std::string trimmed = partial_;
-      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.pop_back();
+      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t'))
+        trimmed.pop_back();
       if (!trimmed.empty()) last_line_ = trimmed;
       partial_.clear();
     } else if (partial_.size() < 4096) {
@@ -165,7 +168,10 @@ void Progress::End(bool ok) {
     if (bytes_seen_) {
       line += " (" + FormatBytes(done_);
       if (elapsed > 0)
-        line += ", " + FormatBytes(static_cast<uint64_t>(static_cast<double>(done_) * 1e6 / static_cast<double>(elapsed))) + "/s";
+        line += ", " +
+                FormatBytes(static_cast<uint64_t>(static_cast<double>(done_) * 1e6 /
+                                                  static_cast<double>(elapsed))) +
+                "/s";
       line += ")";
     }
   } else {

@@ -24,8 +24,8 @@ class Progress {
     // Terminal mode: raw text for the terminal (control characters included, newlines given).
     // Log mode: one line, without its newline.
     std::function<void(const std::string&)> write;
-    Env* env = nullptr;  // clock; null: Env::Default()
-    int width = 80;      // terminal columns; the live line is cut to width - 1
+    Env* env = nullptr;              // clock; null: Env::Default()
+    int width = 80;                  // terminal columns; the live line is cut to width - 1
     int64_t redraw_micros = 100000;  // at most one redraw per this interval
   };
 

@@ -131,11 +131,13 @@ TEST_F(BuildoutProgressCli, PipeGetsOneLinePerStepWithoutControlCharacters) {
   Result<ProcessResult> r = RunProcess(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->exit_code, 0) << r->output;
-  for (char c : r->output) EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << r->output;
+  for (char c : r->output)
+    EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << r->output;
   std::vector<std::string> lines = Split(std::string(TrimRight(r->output)), '\n');
   ASSERT_EQ(lines.size(), 6u) << r->output;
   EXPECT_EQ(lines[0], "Installing slow.");
-  EXPECT_EQ(lines[1], "part [slow]: command: echo compiling-one; sleep 0.5; echo compiling-two; sleep 0.5");
+  EXPECT_EQ(lines[1],
+            "part [slow]: command: echo compiling-one; sleep 0.5; echo compiling-two; sleep 0.5");
   EXPECT_EQ(lines[2].rfind("part [slow]: command: done in ", 0), 0u) << lines[2];
   EXPECT_EQ(lines[3], "Installing fetch.");
   EXPECT_EQ(lines[4], "downloading " + Url());

@@ -30,12 +30,14 @@ bool IsUrl(const std::string& name) {
   size_t p = name.find("://");
   if (p == std::string::npos || p == 0) return false;
   for (size_t i = 0; i < p; ++i)
-    if (!std::isalnum(static_cast<unsigned char>(name[i])) && name[i] != '+' && name[i] != '-' && name[i] != '.')
+    if (!std::isalnum(static_cast<unsigned char>(name[i])) && name[i] != '+' && name[i] != '-' &&
+        name[i] != '.')
       return false;
   return true;
 }
 
-TransferResult CurlTransfer(const std::string& url, const TransferOptions& options, const Sink& sink) {
+TransferResult CurlTransfer(const std::string& url, const TransferOptions& options,
+                            const Sink& sink) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   TransferResult result;
@@ -57,7 +59,8 @@ TransferResult CurlTransfer(const std::string& url, const TransferOptions& optio
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "slapos-cpp-buildout/0.1");
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-  if (options.total_timeout_ms > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+  if (options.total_timeout_ms > 0)
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
   if (options.stall_timeout_seconds > 0) {
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
@@ -77,9 +80,9 @@ TransferResult CurlTransfer(const std::string& url, const TransferOptions& optio
   result.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   result.retry_useless = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
                          rc == CURLE_FILE_COULDNT_READ_FILE || !sink_ok;
-  result.transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
-                     rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING ||
-                     rc == CURLE_COULDNT_RESOLVE_HOST;
+  result.transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
+                     rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE ||
+                     rc == CURLE_GOT_NOTHING || rc == CURLE_COULDNT_RESOLVE_HOST;
   return result;
 }
 

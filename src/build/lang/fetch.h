@@ -18,18 +18,18 @@ namespace slapos::build::lang {
 
 struct TransferOptions {
   long connect_timeout_ms = 30000;
-  long total_timeout_ms = 0;        // 0: none
-  long stall_timeout_seconds = 0;   // > 0: abort when under 1 byte/s for this long
-  Progress* progress = nullptr;     // bytes/total of the transfer
+  long total_timeout_ms = 0;       // 0: none
+  long stall_timeout_seconds = 0;  // > 0: abort when under 1 byte/s for this long
+  Progress* progress = nullptr;    // bytes/total of the transfer
 };
 
 struct TransferResult {
-  bool ok = false;          // curl succeeded (the HTTP status may still be an error)
-  std::string error;        // curl's message when !ok
+  bool ok = false;             // curl succeeded (the HTTP status may still be an error)
+  std::string error;           // curl's message when !ok
   bool retry_useless = false;  // !ok and retrying cannot help (bad URL, unsupported protocol...)
-  bool transient = false;   // !ok and worth retrying (connection refused/reset, timeouts, DNS)
-  long http_status = 0;     // 0 for non-HTTP URLs
-  bool sink_failed = false; // `sink` refused data
+  bool transient = false;      // !ok and worth retrying (connection refused/reset, timeouts, DNS)
+  long http_status = 0;        // 0 for non-HTTP URLs
+  bool sink_failed = false;    // `sink` refused data
 };
 
 // One transfer of `url`, following redirects; the body goes to `sink`, which returns false to

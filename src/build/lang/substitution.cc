@@ -11,14 +11,16 @@ namespace {
 bool ValidRefChars(std::string_view s, bool allow_empty) {
   if (s.empty()) return allow_empty;
   for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ' ' || c == '.' || c == '_'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ' ' || c == '.' ||
+          c == '_'))
       return false;
   return true;
 }
 
 }  // namespace
 
-Result<std::string> SubstituteReferences(std::string_view text, const SubstitutionOptions& options) {
+Result<std::string> SubstituteReferences(std::string_view text,
+                                         const SubstitutionOptions& options) {
   if (text.find('$') == std::string_view::npos) return std::string(text);
   auto where = [&](size_t offset) { return options.where ? options.where(offset) : std::string(); };
   std::string out;
@@ -50,14 +52,16 @@ Result<std::string> SubstituteReferences(std::string_view text, const Substituti
     std::string_view body = text.substr(i + 2, close - i - 2);
     size_t colon = body.find(':');
     if (colon == std::string_view::npos)
-      return InvalidArgument(where(i) + "The substitution, " + ref.text + ", doesn't contain a colon (write $" +
-                             ref.text + " for a literal " + ref.text + ")");
+      return InvalidArgument(where(i) + "The substitution, " + ref.text +
+                             ", doesn't contain a colon (write $" + ref.text + " for a literal " +
+                             ref.text + ")");
     if (body.find(':', colon + 1) != std::string_view::npos)
       return InvalidArgument(where(i) + "The substitution, " + ref.text + ", has too many colons.");
     ref.section = std::string(body.substr(0, colon));
     ref.option = std::string(body.substr(colon + 1));
     if (!ValidRefChars(ref.section, true) || !ValidRefChars(ref.option, false))
-      return InvalidArgument(where(i) + "The substitution, " + ref.text + ", has invalid characters.");
+      return InvalidArgument(where(i) + "The substitution, " + ref.text +
+                             ", has invalid characters.");
     SLAPOS_ASSIGN_OR_RETURN(std::string value, options.lookup(ref));
     out += IsTypedValue(value) && !ref.whole ? std::string(TypedValueJson(value)) : value;
     i = close + 1;

@@ -18,9 +18,9 @@ namespace slapos::build::lang {
 struct Reference {
   std::string section;  // empty for `${:option}`
   std::string option;
-  std::string text;     // "${section:option}"
-  size_t offset = 0;    // where `text` starts
-  bool whole = false;   // the reference is the whole text
+  std::string text;    // "${section:option}"
+  size_t offset = 0;   // where `text` starts
+  bool whole = false;  // the reference is the whole text
 };
 
 struct SubstitutionOptions {

@@ -28,7 +28,9 @@ TEST(BuildoutSubstitution, ReferencesEscapesAndWhatTheLookupSees) {
 
 TEST(BuildoutSubstitution, TypedValuesAreTypedOnlyAsTheWholeText) {
   SubstitutionOptions o;
-  o.lookup = [](const Reference&) -> Result<std::string> { return std::string("!json {\"a\": 1}"); };
+  o.lookup = [](const Reference&) -> Result<std::string> {
+    return std::string("!json {\"a\": 1}");
+  };
   EXPECT_EQ(*SubstituteReferences("${s:o}", o), "!json {\"a\": 1}");
   EXPECT_EQ(*SubstituteReferences("x=${s:o}", o), "x={\"a\": 1}");
   EXPECT_EQ(*SubstituteReferences("${s:o}${s:o}", o), "{\"a\": 1}{\"a\": 1}");
@@ -39,7 +41,8 @@ TEST(BuildoutSubstitution, SyntaxErrorsUseBuildoutsWordsAndTheCallersPrefix) {
   o.lookup = [](const Reference&) -> Result<std::string> { return std::string("v"); };
   o.where = [](size_t offset) { return "at " + std::to_string(offset) + ": "; };
   EXPECT_EQ(SubstituteReferences("x ${HOME}", o).status().message(),
-            "at 2: The substitution, ${HOME}, doesn't contain a colon (write $${HOME} for a literal ${HOME})");
+            "at 2: The substitution, ${HOME}, doesn't contain a colon (write $${HOME} for a "
+            "literal ${HOME})");
   EXPECT_EQ(SubstituteReferences("${a:b:c}", o).status().message(),
             "at 0: The substitution, ${a:b:c}, has too many colons.");
   EXPECT_EQ(SubstituteReferences("${a:b!}", o).status().message(),
