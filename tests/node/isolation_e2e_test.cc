@@ -248,6 +248,8 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   req.parameters = R"({"word": "hi"})";
   req.sla_parameters = R"({"computer_guid": ")" + computer + R"("})";
   auto root = client.RequestInstance(req);
+  std::set<uid_t> partition_uids(uids.begin(), uids.end());
+  auto partition_uids_of = [&](uid_t u) { return partition_uids.count(u) > 0; };
   ASSERT_TRUE(root.ok() && root->ready) << root.status().ToString();
 
   // Run 1: the root requests the child, which has not published: the root fails (retried).
@@ -267,6 +269,16 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   auto child = client.GetInstance(slap::MakeInstanceGuid({"child", "root", false}));
   ASSERT_TRUE(child.ok()) << child.status().ToString();
   EXPECT_EQ(child->software_type, "child");
+  // The node ran the buildout with SLAPGRID_INSTANCE_ROOT: the request was recorded (node.md §4.6),
+  // in a file the partition user wrote.
+  std::string rp = root->instance.compute_partition_id;
+  std::string transaction = dir.Join("srv/" + rp + "/.slapos-request-transaction-" + rp);
+  auto listed = ReadFile(transaction);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(*listed, "child\n");
+  struct stat tst{};
+  ASSERT_EQ(stat(transaction.c_str(), &tst), 0);
+  EXPECT_TRUE(partition_uids_of(tst.st_uid));
 
   // Every process under the node's supervisor (the partitions' services) runs as a partition
   // user, never as root; and both partitions do have a running service.
@@ -274,7 +286,6 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   ASSERT_TRUE(pidtext.ok()) << pidtext.status().ToString();
   long long supervisord = 0;
   ASSERT_TRUE(ParseInt64(Trim(*pidtext), &supervisord));
-  std::set<uid_t> partition_uids(uids.begin(), uids.end());
   std::set<uid_t> seen;
   ASSERT_TRUE(testing::WaitFor(
       [&] {
