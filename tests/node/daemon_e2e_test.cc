@@ -175,6 +175,7 @@ TEST_F(NodeDaemonE2ETest, HangingStepAndWhatItStartedAreTerminatedOnSigterm) {
   ASSERT_NE(status, -1) << Slurp(log);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(log);
   EXPECT_EQ(ProcessesOf(uid), 0) << "the hanging report script survived the daemon\n" << Slurp(log);
+  EXPECT_NE(Slurp(log).find("left by a step"), std::string::npos) << Slurp(log);
   EXPECT_TRUE(ProcessesMentioning(cfg).empty()) << Slurp(log);
 }
 

@@ -3,7 +3,9 @@
 // destroyed, and the master gives it to the next request. The "deployment" is made by hand
 // here (a service in etc/run started through the node's supervisor, usage files) so that this
 // test does not depend on `node instance`.
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,18 +190,18 @@ TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReus
 }
 
 TEST_F(NodeReportE2ETest, SecondReportWhileOneRunsExits10) {
-  // Hold the pidfile the way a running report does (flock on the file).
+  // Hold the pidfile the way a running report does (an exclusive flock).
   std::string pidfile = dir.Join("report.pid");
-  testing::ChildProcess holder({"/usr/bin/flock", pidfile, "sleep", "30"});
-  ASSERT_TRUE(testing::WaitFor(
-      [&] {
-        ProcessResult p = Exec({"/usr/bin/flock", "-n", pidfile, "true"});
-        return p.exit_code != 0;
-      },
-      10));
+  int fd = open(pidfile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
   ProcessResult r = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  close(fd);
   EXPECT_EQ(r.exit_code, 10) << r.output;
   EXPECT_NE(r.output.find("another run holds"), std::string::npos) << r.output;
+  // Released: the next report runs.
+  ProcessResult ok = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
 }
 
 }  // namespace
