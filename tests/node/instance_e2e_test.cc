@@ -3,6 +3,8 @@
 // the bundled hello release, and hello instances deployed, changed, stopped, started, killed,
 // wiped and rebuilt; plus a release whose instance buildout fails.
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -301,6 +303,13 @@ TEST_F(NodeInstanceE2ETest, UsageErrorsAndLock) {
   EXPECT_EQ(empty.exit_code, 0) << empty.output;
   EXPECT_EQ(ModeOf(dir.Join("srv/etc")), 0700u);
   EXPECT_TRUE(PathExists(dir.Join("srv/sv.sock")));
+  // Another run holding pidfile_instance: exit 10, nothing done.
+  int fd = open(dir.Join("cp.pid").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  ProcessResult locked = Node({"instance"});
+  EXPECT_EQ(locked.exit_code, 10) << locked.output;
+  close(fd);
 }
 
 }  // namespace
