@@ -248,9 +248,15 @@ void PrintNodeHelp(FILE* out) {
 }
 
 int RunNode(const std::string&, const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    PrintNodeHelp(args.empty() ? stderr : stdout);
-    return args.empty() ? kNodeExitUsage : 0;
+  if (args.empty()) {  // `slapos node` alone is `slapos node status`, as in SlapOS (node.md §10)
+    for (const auto& c : NodeCommands())
+      if (c.name == "status") return c.run({});
+    PrintNodeHelp(stderr);
+    return kNodeExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintNodeHelp(stdout);
+    return 0;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   for (const auto& c : NodeCommands())
