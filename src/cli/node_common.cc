@@ -2,6 +2,7 @@
 #include "cli/node_common.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -71,13 +72,18 @@ Result<std::vector<LocalPartition>> LocalPartitions(const node::NodeConfig& conf
   if (def.partitions.empty())
     return FailedPrecondition("no partitions in " + config.computer_json + "; run 'slapos node format' first");
   std::vector<LocalPartition> out;
+  std::vector<char> buf(16384);
   for (const auto& p : def.partitions) {
     if (!only.empty() && p.reference != only) continue;
     LocalPartition lp{p, std::nullopt, std::nullopt};
-    SLAPOS_ASSIGN_OR_RETURN(auto user, system->LookupUser(p.user));
-    if (user) {
-      lp.uid = user->uid;
-      lp.gid = user->gid;
+    // Only the ids: NodeSystem::LookupUser also reads groups and the password state (a
+    // `passwd -S` process per user), which a pass over 500 partitions cannot afford.
+    passwd pw{}, *found = nullptr;
+    int rc = getpwnam_r(p.user.c_str(), &pw, buf.data(), buf.size(), &found);
+    if (rc != 0) return ErrnoError("looking up user " + p.user, rc);
+    if (found) {
+      lp.uid = found->pw_uid;
+      lp.gid = found->pw_gid;
     }
     out.push_back(lp);
   }
