@@ -30,6 +30,7 @@ int RunInstance(const std::vector<std::string>& args) {
   bool force = false, force_stop = false, now = false, all = false;
   double promise_timeout = -1;
   int64_t promise_periodicity = 120;
+  double promise_start_grace = 5;
   app.add_option("--only-cp,--only", only, "comma-separated partition ids (slappartN) to process; others are skipped");
   app.add_flag("--force,--develop", force, "redeploy even the partitions whose timestamp is unchanged");
   app.add_flag("--all", all, "deprecated alias of --force");
@@ -39,6 +40,10 @@ int RunInstance(const std::vector<std::string>& args) {
   app.add_option("--promise-timeout", promise_timeout, "seconds per promise (default: promise_timeout, 20)");
   app.add_option("--promise-periodicity", promise_periodicity,
                  "seconds an up-to-date partition reuses its last promise result (default 120; 0 = always run)");
+  app.add_option("--promise-start-grace", promise_start_grace,
+                 "seconds during which the promises of just-started services are run again until kept "
+                 "(default 5; 0 = once)")
+      ->check(CLI::Range(0.0, 3600.0));
   app.add_flag("--now", now, "accepted for compatibility: this node never sleeps first");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc == 0 ? 0 : kNodeExitUsage;
   auto config = LoadNodeCommand(common, node::ConfigUse::kSlapgrid, true);
@@ -79,6 +84,7 @@ int RunInstance(const std::vector<std::string>& args) {
   options.force = force || all;
   options.force_stop = force_stop;
   options.promise_periodicity = promise_periodicity;
+  options.promise_start_grace = promise_start_grace;
   auto result = node::ProcessPartitions(options, slots, master, deployer, *Env::Default());
   if (!result.ok()) {
     std::fprintf(stderr, "slapos node instance: %s\n", result.status().message().c_str());

@@ -151,13 +151,25 @@ class PartitionRun {
     return failure.value_or("");
   }
 
+  // RunPromises, again while they fail and the start grace lasts (InstanceOptions).
+  Result<std::string> RunPromisesAfterStart() {
+    const int64_t deadline = env_.MonotonicMicros() + static_cast<int64_t>(o_.promise_start_grace * 1e6);
+    int64_t pause = 50000;
+    while (true) {
+      SLAPOS_ASSIGN_OR_RETURN(std::string failure, RunPromises());
+      if (failure.empty() || env_.MonotonicMicros() + pause > deadline) return failure;
+      env_.SleepMicros(pause);
+      pause = std::min<int64_t>(pause * 2, 1000000);
+    }
+  }
+
   Status Process(PartitionOutcome* out) {
     const std::string& state = t_.state;
     if (state == "started") {
       SLAPOS_RETURN_IF_ERROR(deployer_.Install(slot_, t_));
       if (o_.force_stop) return deployer_.Stop(slot_);
       SLAPOS_RETURN_IF_ERROR(deployer_.Start(slot_));
-      SLAPOS_ASSIGN_OR_RETURN(std::string failure, RunPromises());
+      SLAPOS_ASSIGN_OR_RETURN(std::string failure, RunPromisesAfterStart());
       if (!failure.empty()) {
         out->kind = Kind::kPromiseError;
         out->message = failure;

@@ -68,6 +68,10 @@ struct InstanceOptions {
   // Up-to-date started partitions reuse their last promise result younger than this (node.md
   // §5.3: legacy promises have a 2-minute periodicity); 0 = always run them.
   int64_t promise_periodicity = 120;
+  // Our addition: right after a partition's services are started they may need a moment to
+  // listen, so failed promises are run again (pauses from 50 ms, doubling, at most 1 s) until
+  // they are kept or this many seconds have passed; 0 = run them once, as SlapOS does.
+  double promise_start_grace = 5;
 };
 
 struct PartitionOutcome {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -58,13 +59,18 @@ class FakeDeployer : public PartitionDeployer {
   }
   Result<std::vector<PromiseResult>> Promises(const PartitionSlot& s) override {
     calls.push_back("promises " + s.reference);
-    PromiseResult r{"check", s.path + "/etc/promise/check", promise_fails.count(s.reference) > 0, false,
-                    promise_fails.count(s.reference) ? "not answering" : "", 0};
+    bool fails = promise_fails.count(s.reference) > 0;
+    if (promise_fail_times[s.reference] > 0) {
+      --promise_fail_times[s.reference];
+      fails = true;
+    }
+    PromiseResult r{"check", s.path + "/etc/promise/check", fails, false, fails ? "not answering" : "", 0};
     return std::vector<PromiseResult>{r};
   }
   std::vector<std::string> calls;
   std::map<std::string, std::string> install_error;
   std::set<std::string> promise_fails;
+  std::map<std::string, int> promise_fail_times;  // fail this many runs, then keep
 };
 
 class NodeInstanceTest : public ::testing::Test {
@@ -191,6 +197,28 @@ TEST_F(NodeInstanceTest, BuildoutFailureIsReportedKeepsNoTimestampAndIsRetried) 
   EXPECT_EQ(r.ExitCode(), 0);
   EXPECT_EQ(Timestamp("slappart0"), "100");
   EXPECT_FALSE(PathExists(dir.Join("slappart0/.slapgrid-slappart0-error.log")));
+}
+
+TEST_F(NodeInstanceTest, PromisesOfJustStartedServicesAreRetriedWithinTheStartGrace) {
+  master.targets = {Target("slappart1", "started")};
+  deployer.promise_fail_times["slappart1"] = 2;  // the service needs a moment to listen
+  auto r = Run();
+  EXPECT_EQ(r.promise_errors, 0);
+  EXPECT_EQ(r.ExitCode(), 0);
+  EXPECT_EQ(deployer.calls, (std::vector<std::string>{"install slappart1 started", "start slappart1",
+                                                      "promises slappart1", "promises slappart1",
+                                                      "promises slappart1"}));
+  EXPECT_EQ(master.posts, std::vector<std::string>{"started slappart1"});
+  EXPECT_NE(Timestamp("slappart1"), "(none)");
+}
+
+TEST_F(NodeInstanceTest, WithoutStartGracePromisesRunOnce) {
+  options.promise_start_grace = 0;
+  master.targets = {Target("slappart1", "started")};
+  deployer.promise_fail_times["slappart1"] = 1;
+  auto r = Run();
+  EXPECT_EQ(r.promise_errors, 1);
+  EXPECT_EQ(std::count(deployer.calls.begin(), deployer.calls.end(), "promises slappart1"), 1);
 }
 
 TEST_F(NodeInstanceTest, PromiseFailureExitsTwoPostsErrorOnceAndRetries) {
