@@ -102,11 +102,18 @@ TEST(SupervisorSpawn, SignalMaskAndDispositionsAreReset) {
   sigaddset(&block, SIGCHLD);
   sigprocmask(SIG_BLOCK, &block, &old);
   auto prev = signal(SIGPIPE, SIG_IGN);
-  Outcome r = SpawnAndWait(Shell("grep -E '^Sig(Blk|Ign)' /proc/$$/status"));
+  // grep reads its own status, exec'd directly: through `sh -c`, dash may fork and briefly block
+  // every signal around the fork (sigblockall), and a child reading /proc/<dash>/status would
+  // see that mask, not the one we gave.
+  SpawnSpec spec;
+  spec.file = "/bin/grep";
+  spec.argv = {"grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  Outcome r = SpawnAndWait(spec);
   signal(SIGPIPE, prev);
   sigprocmask(SIG_SETMASK, &old, nullptr);
   EXPECT_NE(r.out.find("SigBlk:\t0000000000000000"), std::string::npos) << r.out;
-  // sh itself ignores nothing at start-up; SIGPIPE must not be inherited as ignored.
+  // grep ignores nothing at start-up; SIGPIPE must not be inherited as ignored.
   EXPECT_NE(r.out.find("SigIgn:\t0000000000000000"), std::string::npos) << r.out;
 }
 
