@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e_support.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -21,14 +22,7 @@
 namespace slapos {
 namespace {
 
-ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 600) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
 
 class ConfigureLocalE2ETest : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "e2e_support.h"
 #include "node/usage.h"
 #include "slap/slap_client.h"
 #include "supervise/client.h"
@@ -22,19 +23,8 @@
 namespace slapos {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : "(cannot read " + path + ")";
-}
-
-ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 120) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
+using e2e::Slurp;
 
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;

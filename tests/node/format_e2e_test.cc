@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -16,14 +17,7 @@
 namespace slapos {
 namespace {
 
-ProcessResult Exec(const std::vector<std::string>& argv) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = 120;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
 
 std::string Sh(const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}).output; }
 

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 
+#include "e2e_support.h"
 #include "node/config.h"
 #include "node/node_supervisor.h"
 #include "node/usage.h"
@@ -26,19 +27,8 @@
 namespace slapos {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : "(cannot read " + path + ")";
-}
-
-ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 300) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
+using e2e::Slurp;
 
 int ProcessesOf(uid_t uid) {
   auto totals = node::ReadProcessTotals();

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "e2e_support.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -15,19 +16,8 @@
 namespace slapos {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : "(cannot read " + path + ")";
-}
-
-ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 600) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
+using e2e::Slurp;
 
 class NodeSoftwareE2ETest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_support.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -20,14 +21,7 @@
 namespace slapos {
 namespace {
 
-ProcessResult Exec(const std::vector<std::string>& argv, double timeout = 120) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
 
 struct Node {
   std::string name;       // COMP-...
