@@ -1,4 +1,5 @@
 #include "node/node_supervisor.h"
+#include "node/watchdog.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -103,7 +104,7 @@ Status NodeSupervisor::Ensure() {
   SLAPOS_RETURN_IF_ERROR(EnsureDir(ir + "/var/run", 0700));
   SLAPOS_RETURN_IF_ERROR(EnsureDir(ir + "/etc", 0700));
   SLAPOS_RETURN_IF_ERROR(EnsureDir(paths_.config_d, 0700));
-  SLAPOS_RETURN_IF_ERROR(WriteIfChanged(paths_.config, Skeleton(paths_), 0600).status());
+  SLAPOS_RETURN_IF_ERROR(WriteIfChanged(paths_.config, Skeleton(paths_) + WatchdogSection(config_, binary_), 0600).status());
   if (!client_) {
     SLAPOS_ASSIGN_OR_RETURN(auto c, supervise::SupervisorClient::Open(paths_.serverurl));
     client_ = std::make_unique<supervise::SupervisorClient>(std::move(c));
