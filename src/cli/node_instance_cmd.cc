@@ -9,6 +9,8 @@
 #include "node/instance_master.h"
 #include "node/master_link.h"
 #include "node/node_supervisor.h"
+#include "node/offline.h"
+#include "supervise/client.h"
 #include "util/env.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -17,12 +19,39 @@ namespace slapos::cli {
 
 namespace {
 
+// Offline mode's supervisor operations on the node's supervisor.
+class NodeOfflineSupervisor : public node::OfflineSupervisor {
+ public:
+  explicit NodeOfflineSupervisor(node::NodeSupervisor& s) : s_(s) {}
+  Status StopPartition(const std::string& reference) override { return s_.StopPartition(reference); }
+  Status StartAll() override {
+    return s_.client().CallOrError("supervisor.startAllProcesses", {supervise::Value::Bool(false)}).status();
+  }
+
+ private:
+  node::NodeSupervisor& s_;
+};
+
+// node.md §4.9: nothing installed; exit 3.
+int GoOffline(const node::NodeConfig& config, node::NodeSupervisor& supervisor, const Status& why) {
+  std::fprintf(stderr, "slapos node instance: the master is unreachable, offline mode: %s\n", why.message().c_str());
+  NodeOfflineSupervisor offline(supervisor);
+  node::OfflineResult r = node::RunOffline(config.instance_root, offline);
+  for (const auto& e : r.errors) std::fprintf(stderr, "slapos node instance: offline: %s\n", e.c_str());
+  std::printf("instance: offline (master unreachable): %zu partitions stopped by .requested_state, every "
+              "known process asked to start\n",
+              r.stopped.size());
+  return 3;
+}
+
 int RunInstance(const std::vector<std::string>& args) {
   CLI::App app{"Deploy every partition the master allocated to this node (node.md §4): for each partition whose "
                "master data changed (or never deployed), render the release's instance profile and run it as the "
                "partition user, start or stop its supervisor group by the requested state, check its promises and "
                "report started, stopped or the error. Unchanged started partitions only get their promises "
-               "checked. Exit 0 all good, 1 a partition failed, 2 a promise failed, 10 another run holds the lock.",
+               "checked. Master unreachable: offline mode (stop the partitions whose legacy .requested_state says "
+               "stopped, start every known process, install nothing). Exit 0 all good, 1 a partition failed, 2 a "
+               "promise failed, 3 offline, 10 another run holds the lock.",
                "slapos node instance"};
   NodeCommon common;
   common.Add(app);
@@ -86,6 +115,7 @@ int RunInstance(const std::vector<std::string>& args) {
   options.promise_periodicity = promise_periodicity;
   options.promise_start_grace = promise_start_grace;
   auto result = node::ProcessPartitions(options, slots, master, deployer, *Env::Default());
+  if (!result.ok() && node::MasterUnreachable(result.status())) return GoOffline(*config, supervisor, result.status());
   if (!result.ok()) {
     std::fprintf(stderr, "slapos node instance: %s\n", result.status().message().c_str());
     return result.status().code() == Code::kInvalidArgument ? kNodeExitUsage : 1;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "node/offline.h"
 #include "node/partition.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -239,6 +240,26 @@ class PartitionRun {
   Env& env_;
 };
 
+// Passes calls through, remembering when reporting "started" found the master unreachable:
+// the online pass then stops (node.md §4.1 step 4) and the caller goes offline (§4.9).
+// Errors and "stopped" are best-effort reports (§4.2) and do not stop the pass.
+class WatchedMaster : public InstanceMaster {
+ public:
+  explicit WatchedMaster(InstanceMaster& m) : m_(m) {}
+  Result<std::vector<InstanceTarget>> List() override { return m_.List(); }
+  Status Started(const InstanceTarget& t) override {
+    Status s = m_.Started(t);
+    if (!s.ok() && MasterUnreachable(s)) down = s;
+    return s;
+  }
+  Status Stopped(const InstanceTarget& t) override { return m_.Stopped(t); }
+  Status Error(const InstanceTarget& t, const std::string& message) override { return m_.Error(t, message); }
+  Status down;
+
+ private:
+  InstanceMaster& m_;
+};
+
 // A free partition (not busy on the master): stray deployment marks go (node.md §4.1 step 3).
 void CleanFree(const PartitionSlot& slot) {
   std::string ts = slot.path + "/.timestamp";
@@ -283,6 +304,7 @@ Result<InstanceRunResult> ProcessPartitions(const InstanceOptions& options, cons
   };
 
   InstanceRunResult result;
+  WatchedMaster watched(master);
   std::set<std::string> busy;
   for (const auto& t : targets) {
     busy.insert(t.reference);
@@ -299,7 +321,9 @@ Result<InstanceRunResult> ProcessPartitions(const InstanceOptions& options, cons
       ++result.errors;
       continue;
     }
-    PartitionOutcome out = PartitionRun(options, *it->second, t, master, deployer, env).Run();
+    PartitionOutcome out = PartitionRun(options, *it->second, t, watched, deployer, env).Run();
+    if (!watched.down.ok())
+      return watched.down.WithContext("the master went away while partition " + t.reference + " was processed");
     switch (out.kind) {
       case Kind::kUpToDate: ++result.up_to_date; break;
       case Kind::kDeployed: ++result.deployed; break;

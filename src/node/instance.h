@@ -91,8 +91,9 @@ struct InstanceRunResult {
 };
 
 // One pass over every partition. An error of one partition is recorded (and posted) and the
-// loop goes on; only a failure to list the master's partitions, or an unknown --only-cp
-// reference, fails the whole call.
+// loop goes on; only a failure to list the master's partitions, a master found unreachable
+// while reporting "started" (MasterUnreachable in offline.h: the pass stops there, the caller
+// goes offline), or an unknown --only-cp reference, fails the whole call.
 Result<InstanceRunResult> ProcessPartitions(const InstanceOptions& options, const std::vector<PartitionSlot>& slots,
                                             InstanceMaster& master, PartitionDeployer& deployer, Env& env);
 

@@ -26,7 +26,10 @@ class FakeMaster : public InstanceMaster {
     if (!list_error.ok()) return list_error;
     return targets;
   }
-  Status Started(const InstanceTarget& t) override { return Log("started " + t.reference); }
+  Status Started(const InstanceTarget& t) override {
+    if (!started_error.ok()) return started_error;
+    return Log("started " + t.reference);
+  }
   Status Stopped(const InstanceTarget& t) override { return Log("stopped " + t.reference); }
   Status Error(const InstanceTarget& t, const std::string& m) override {
     errors[t.reference] = m;
@@ -38,6 +41,7 @@ class FakeMaster : public InstanceMaster {
   }
   std::vector<InstanceTarget> targets;
   Status list_error = Status::OK();
+  Status started_error = Status::OK();
   std::vector<std::string> posts;
   std::map<std::string, std::string> errors;
   int lists = 0;
@@ -345,6 +349,24 @@ TEST_F(NodeInstanceTest, ListFailureFailsTheRun) {
   auto r = ProcessPartitions(options, slots, master, deployer, env);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("connection refused"), std::string::npos);
+}
+
+TEST_F(NodeInstanceTest, MasterGoneWhileReportingStartedStopsThePass) {
+  master.targets = {Target("slappart0", "started"), Target("slappart1", "started")};
+  master.started_error = Unavailable("cannot connect to http://127.0.0.1:1");
+  auto r = ProcessPartitions(options, slots, master, deployer, env);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_NE(r.status().message().find("slappart0"), std::string::npos) << r.status().message();
+  // slappart1 was not touched; slappart0 has no timestamp, so it is redeployed next time.
+  EXPECT_EQ(Join(deployer.calls, ","),
+            "install slappart0 started,start slappart0,promises slappart0,promises slappart0");
+  EXPECT_EQ(Timestamp("slappart0"), "(none)");
+  // A master refusing with 404 is a partition error, not an unreachable master.
+  master.started_error = NotFound("no such instance");
+  auto r2 = ProcessPartitions(options, slots, master, deployer, env);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r2->errors, 2);
 }
 
 TEST_F(NodeInstanceTest, NoMasterTimestampMeansAlwaysDeploy) {

@@ -30,7 +30,8 @@ long long TimestampValue(const std::string& text) {
 std::string Quote(const std::string& arg) {
   bool plain = !arg.empty();
   for (char c : arg)
-    if (!(isalnum(static_cast<unsigned char>(c)) || std::string_view("_/.:@%+=,-").find(c) != std::string_view::npos))
+    if (!(isalnum(static_cast<unsigned char>(c)) ||
+          std::string_view("_/.:@%+=,-").find(c) != std::string_view::npos))
       plain = false;
   if (plain) return arg;
   std::string out = "'";
@@ -71,7 +72,8 @@ std::map<std::string, std::string> ParseListenerTokens(std::string_view line) {
 std::optional<WatchedFailure> WatchedFailureOf(const std::map<std::string, std::string>& header,
                                                std::string_view payload) {
   auto ev = header.find("eventname");
-  if (ev == header.end() || (ev->second != "PROCESS_STATE_EXITED" && ev->second != "PROCESS_STATE_FATAL"))
+  if (ev == header.end() ||
+      (ev->second != "PROCESS_STATE_EXITED" && ev->second != "PROCESS_STATE_FATAL"))
     return std::nullopt;
   // The payload's first line holds the tokens (PROCESS_LOG events carry data after it).
   size_t nl = payload.find('\n');
@@ -86,25 +88,29 @@ std::optional<WatchedFailure> WatchedFailureOf(const std::map<std::string, std::
   return WatchedFailure{ev->second, name->second, group->second};
 }
 
-bool ShouldBang(const std::optional<std::string>& latest_bang, const std::optional<std::string>& timestamp) {
+bool ShouldBang(const std::optional<std::string>& latest_bang,
+                const std::optional<std::string>& timestamp) {
   if (!latest_bang) return true;
   if (!timestamp) return false;
   return TimestampValue(*timestamp) > TimestampValue(*latest_bang);
 }
 
-Result<bool> HandleWatchdogEvent(const std::string& instance_root, const std::map<std::string, std::string>& header,
+Result<bool> HandleWatchdogEvent(const std::string& instance_root,
+                                 const std::map<std::string, std::string>& header,
                                  std::string_view payload, BangSender& sender) {
   auto failure = WatchedFailureOf(header, payload);
   if (!failure) return false;
   const std::string home = instance_root + "/" + failure->partition;
   if (!IsDirectory(home))
-    return NotFound("watchdog: " + failure->processname + " went down in group " + failure->partition +
-                    " but " + home + " is not a partition directory; nothing banged");
+    return NotFound("watchdog: " + failure->processname + " went down in group " +
+                    failure->partition + " but " + home +
+                    " is not a partition directory; nothing banged");
   const std::string bang_path = home + "/" + kLatestBangFile;
   const std::string ts_path = home + "/.timestamp";
   if (!ShouldBang(ReadOptional(bang_path), ReadOptional(ts_path))) {
-    LOG_INFO("watchdog: {} went down ({}) in partition {}; already banged since its last deployment",
-             failure->processname, failure->eventname, failure->partition);
+    LOG_INFO(
+        "watchdog: {} went down ({}) in partition {}; already banged since its last deployment",
+        failure->processname, failure->eventname, failure->partition);
     return false;
   }
   std::string message = failure->processname + " process in partition " + failure->partition +
@@ -130,7 +136,8 @@ Status RunEventListener(std::FILE* in, std::FILE* out, const ListenerHandler& ha
                              "' (is this run by supervisord as an [eventlistener]?)");
     std::string payload(static_cast<size_t>(len), '\0');
     if (len > 0 && std::fread(payload.data(), 1, payload.size(), in) != payload.size())
-      return InvalidArgument("event listener: input ended inside a " + std::to_string(len) + "-byte payload");
+      return InvalidArgument("event listener: input ended inside a " + std::to_string(len) +
+                             "-byte payload");
     handle(header, payload);
     SLAPOS_RETURN_IF_ERROR(Write(out, "RESULT 2\nOK"));
   }
@@ -138,17 +145,20 @@ Status RunEventListener(std::FILE* in, std::FILE* out, const ListenerHandler& ha
 
 std::string WatchdogSection(const NodeConfig& config, const std::string& slapos_binary) {
   if (config.master_url.empty() || config.computer_id.empty()) return "";
-  std::string cmd = Quote(slapos_binary) + " node watchdog --master-url " + Quote(config.master_url) +
-                    " --computer-id " + Quote(config.computer_id) + " --instance-root " +
-                    Quote(config.instance_root);
+  std::string cmd = Quote(slapos_binary) + " node watchdog --master-url " +
+                    Quote(config.master_url) + " --computer-id " + Quote(config.computer_id) +
+                    " --instance-root " + Quote(config.instance_root);
   if (!config.certificate_repository_path.empty())
     cmd += " --certificate-repository-path " + Quote(config.certificate_repository_path);
   if (!config.key_file.empty()) cmd += " --key-file " + Quote(config.key_file);
   if (!config.cert_file.empty()) cmd += " --cert-file " + Quote(config.cert_file);
   if (!config.master_ca_file.empty()) cmd += " --master-ca-file " + Quote(config.master_ca_file);
-  return "\n# node.md §8.4: bangs a partition on the master when one of its etc/service programs goes down.\n"
+  return "\n# node.md §8.4: bangs a partition on the master when one of its etc/service programs "
+         "goes down.\n"
          "[eventlistener:watchdog]\ncommand = " +
-         cmd + "\nevents = PROCESS_STATE_EXITED,PROCESS_STATE_FATAL\nautostart = true\nautorestart = true\n";
+         cmd +
+         "\nevents = PROCESS_STATE_EXITED,PROCESS_STATE_FATAL\nautostart = true\nautorestart = "
+         "true\n";
 }
 
 }  // namespace slapos::node

@@ -37,7 +37,8 @@ std::optional<WatchedFailure> WatchedFailureOf(const std::map<std::string, std::
 // node.md §8.4 de-duplication: no bang file -> bang; a bang file but no .timestamp -> not;
 // .timestamp newer than the bang file -> bang; else not. Values compare as numbers; an
 // unreadable number counts as 0.
-bool ShouldBang(const std::optional<std::string>& latest_bang, const std::optional<std::string>& timestamp);
+bool ShouldBang(const std::optional<std::string>& latest_bang,
+                const std::optional<std::string>& timestamp);
 
 class BangSender {
  public:
@@ -47,13 +48,15 @@ class BangSender {
 
 // Handles one event for the partitions under `instance_root`: applies the rule, bangs, then
 // records the current .timestamp (or "0") in the bang file. True when it banged.
-Result<bool> HandleWatchdogEvent(const std::string& instance_root, const std::map<std::string, std::string>& header,
+Result<bool> HandleWatchdogEvent(const std::string& instance_root,
+                                 const std::map<std::string, std::string>& header,
                                  std::string_view payload, BangSender& sender);
 
 // supervisord's event-listener protocol on `in`/`out`: "READY\n", a header line, `len` bytes of
 // payload, `handle(header, payload)`, "RESULT 2\nOK"; again until `in` ends (returns OK) or
 // breaks the protocol (an error naming what was read).
-using ListenerHandler = std::function<void(const std::map<std::string, std::string>&, const std::string&)>;
+using ListenerHandler =
+    std::function<void(const std::map<std::string, std::string>&, const std::string&)>;
 Status RunEventListener(std::FILE* in, std::FILE* out, const ListenerHandler& handle);
 
 // The [eventlistener:watchdog] section of the node's supervisord.conf: runs
