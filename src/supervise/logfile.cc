@@ -58,7 +58,7 @@ Status RotatingLog::Clear() {
   Close();
   if (::truncate(path_.c_str(), 0) != 0 && errno != ENOENT) return ErrnoError("clearing log " + path_, errno);
   size_ = 0;
-  return Open();
+  return Status::OK();  // reopened (and created) by the next Write
 }
 
 namespace {

@@ -22,9 +22,10 @@ class RotatingLog {
 
   // Creates the file if needed (and its mode 0644); idempotent.
   Status Open();
-  // Appends, rotating first when the file already holds maxbytes.
+  // Appends (opening, and so creating, the file on first use), rotating first when the file
+  // already holds maxbytes.
   Status Write(std::string_view data);
-  // Truncates the current file (clearLog / clearProcessLogs).
+  // Truncates the current file (clearLog / clearProcessLogs) if it exists.
   Status Clear();
   void Close();
   const std::string& path() const { return path_; }

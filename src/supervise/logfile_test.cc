@@ -39,6 +39,20 @@ TEST(SupervisorLogFile, NoBackupsTruncatesAndZeroNeverRotates) {
   EXPECT_EQ(*ReadFile(dir.Join("b.log")), "");
 }
 
+TEST(SupervisorLogFile, CreatedOnFirstWriteAndClearDoesNotCreate) {
+  testing::TempDir dir;
+  std::string path = dir.Join("quiet.log");
+  RotatingLog log(path, 100, 1);
+  ASSERT_TRUE(log.Clear().ok());
+  EXPECT_FALSE(PathExists(path));  // a quiet program costs no file
+  ASSERT_TRUE(log.Write("x").ok());
+  EXPECT_EQ(*ReadFile(path), "x");
+  ASSERT_TRUE(log.Clear().ok());
+  EXPECT_EQ(*ReadFile(path), "");
+  ASSERT_TRUE(log.Write("y").ok());
+  EXPECT_EQ(*ReadFile(path), "y");
+}
+
 TEST(SupervisorLogFile, ReadRangeHasSupervisordOffsets) {
   testing::TempDir dir;
   std::string path = dir.Join("r.log");

@@ -350,8 +350,8 @@ Result<pid_t> Supervisor::Spawn(Subprocess& sp) {
     close_all();
     return st;
   }
-  if (p->stdout_log) (void)p->stdout_log->Open();
-  if (p->stderr_log) (void)p->stderr_log->Open();
+  // Log files are created on the first byte written (RotatingLog::Write), not here: creating
+  // two empty files per spawn was most of the start time of thousands of quiet programs.
   spec.stdin_fd = in[0];
   spec.stdout_fd = out[1];
   spec.stderr_fd = pc.redirect_stderr ? out[1] : err[1];
@@ -487,7 +487,7 @@ Status Supervisor::ClearLogs(Process& p) {
 }
 
 Result<ReloadDiff> Supervisor::Reread() {
-  SLAPOS_ASSIGN_OR_RETURN(Config next, LoadConfig(config_.path));
+  SLAPOS_ASSIGN_OR_RETURN(Config next, LoadConfig(config_.path, {}, &config_cache_));
   ReloadDiff d;
   std::vector<std::shared_ptr<const GroupConfig>> latest;
   latest.reserve(next.groups.size());
