@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <climits>
-#include <csignal>
 #include <glob.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <optional>
+#include <set>
 
 #include "util/file.h"
 #include "util/ini.h"
@@ -16,17 +20,36 @@ extern char** environ;
 
 namespace slapos::supervise {
 
-namespace {
-
-struct SignalEntry { const char* name; int sig; };
-const SignalEntry kSignals[] = {
-    {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL}, {"USR1", SIGUSR1},
-    {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"ALRM", SIGALRM}, {"STOP", SIGSTOP}, {"CONT", SIGCONT},
-    {"ABRT", SIGABRT}, {"PIPE", SIGPIPE}, {"WINCH", SIGWINCH}, {"CHLD", SIGCHLD}, {"TSTP", SIGTSTP},
-    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"SEGV", SIGSEGV}, {"BUS", SIGBUS}, {"FPE", SIGFPE},
-    {"ILL", SIGILL}, {"TRAP", SIGTRAP}, {"URG", SIGURG}, {"IO", SIGIO}, {"SYS", SIGSYS},
-    {"PWR", SIGPWR}, {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+// What a ConfigCache keeps of an included file: its [program:x]/[eventlistener:x] sections,
+// parsed, and its [group:x] sections, read but not yet joined to their programs.
+struct ConfigCache::Impl {
+  struct ProgramItem {
+    std::string name;
+    std::string where;  // "file:line" of the section
+    std::string error;  // "file:line: [program:x] ", to prefix errors found when joining
+    std::vector<ProcessConfig> procs;
+  };
+  struct GroupItem {
+    std::string name;
+    int priority = 999;
+    std::vector<std::string> members;
+    std::string error;           // "file:line: [group:x] "
+    std::string programs_error;  // "file:line: [group:x] option 'programs': "
+  };
+  struct Items {
+    std::vector<ProgramItem> programs;
+    std::vector<GroupItem> groups;
+  };
+  struct Entry {
+    std::string digest;   // SHA-256 of the file's text
+    std::string context;  // ContextKey() when parsed
+    Items items;
+  };
+  std::map<std::string, Entry> files;  // by path
+  size_t hits = 0, parses = 0;
 };
+
+namespace {
 
 // One section with where it came from.
 struct Source {
@@ -41,8 +64,8 @@ std::string Where(const Source& s, const IniEntry* e) {
 
 class SectionReader {
  public:
-  SectionReader(const Source& src, std::map<std::string, std::string> vars)
-      : src_(src), vars_(std::move(vars)) {}
+  // `vars` must outlive the reader.
+  SectionReader(const Source& src, const std::map<std::string, std::string>& vars) : src_(src), vars_(vars) {}
 
   Status Error(const IniEntry* e, const std::string& what) const {
     return InvalidArgument(Where(src_, e) + ": [" + src_.section->name + "] " +
@@ -107,7 +130,7 @@ class SectionReader {
 
  private:
   const Source& src_;
-  std::map<std::string, std::string> vars_;
+  const std::map<std::string, std::string>& vars_;
 };
 
 std::string AbsPath(const std::string& here, const std::string& p) {
@@ -263,42 +286,55 @@ Status ParseProgram(const Source& src, const std::string& program, bool listener
   return Status::OK();
 }
 
-Status ReadFileSections(const std::string& path, int depth, std::vector<IniFile>* files,
-                        std::vector<std::string>* names) {
-  if (depth > 10) return InvalidArgument(path + ": [include] nested more than 10 levels");
+Result<IniFile> ParseText(const std::string& text, const std::string& path) {
   IniOptions io;
   io.inline_semicolon_comments = true;
   io.strict = false;
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status().WithContext("reading supervisor config");
-  auto ini = ParseIni(*text, path, io);
-  if (!ini.ok()) return ini.status();
-  files->push_back(std::move(*ini));
-  names->push_back(path);
-  return Status::OK();
+  return ParseIni(text, path, io);
 }
 
-Status Collect(const std::string& path, const std::string& text, bool have_text, int depth,
-               std::vector<IniFile>* files, std::vector<std::string>* names) {
-  if (have_text) {
-    IniOptions io;
-    io.inline_semicolon_comments = true;
-    io.strict = false;
-    auto ini = ParseIni(text, path, io);
-    if (!ini.ok()) return ini.status();
-    files->push_back(std::move(*ini));
-    names->push_back(path);
-  } else {
-    SLAPOS_RETURN_IF_ERROR(ReadFileSections(path, depth, files, names));
+// One file of the configuration: its text, and its sections unless a cache entry with the same
+// text may answer for it (then `ini` stays empty until the entry is known to fit).
+struct LoadedFile {
+  std::string path;
+  std::string text;
+  bool included = false;
+  std::string digest;  // of `text`, for included files when a cache is used
+  std::optional<IniFile> ini;
+};
+
+Status Collect(const std::string& path, std::string text, int depth, const ConfigCache::Impl* cache,
+               std::vector<LoadedFile>* files) {
+  if (depth > 10) return InvalidArgument(path + ": [include] nested more than 10 levels");
+  LoadedFile f;
+  f.path = path;
+  f.text = std::move(text);
+  f.included = depth > 0;
+  if (f.included && cache) {
+    f.digest = Sha256Hex(f.text);
+    auto it = cache->files.find(path);
+    // The same text as when the entry was made: no [include] in it (such files are not cached).
+    if (it != cache->files.end() && it->second.digest == f.digest) {
+      files->push_back(std::move(f));
+      return Status::OK();
+    }
   }
-  size_t index = files->size() - 1;
-  const IniSection* inc = (*files)[index].Find("include");
+  SLAPOS_ASSIGN_OR_RETURN(IniFile ini, ParseText(f.text, path));
+  f.ini = std::move(ini);
+  const IniSection* inc = f.ini->Find("include");
+  std::vector<std::string> patterns;
+  int line = 0;
+  if (inc) {
+    const IniEntry* e = inc->Find("files");
+    if (!e) return InvalidArgument(path + ":" + std::to_string(inc->line) + ": [include] needs 'files = glob ...'");
+    patterns = SplitWhitespace(e->value);
+    line = e->line;
+  }
+  files->push_back(std::move(f));
   if (!inc) return Status::OK();
-  const IniEntry* e = inc->Find("files");
-  if (!e) return InvalidArgument(path + ":" + std::to_string(inc->line) + ": [include] needs 'files = glob ...'");
   std::string here = Dirname(path);
   std::vector<std::string> found;
-  for (const std::string& pattern : SplitWhitespace(e->value)) {
+  for (const std::string& pattern : patterns) {
     std::string p = AbsPath(here, pattern);
     glob_t g{};
     int rc = glob(p.c_str(), 0, nullptr, &g);
@@ -307,19 +343,82 @@ Status Collect(const std::string& path, const std::string& text, bool have_text,
     globfree(&g);
   }
   std::sort(found.begin(), found.end());
-  for (const std::string& f : found) {
-    if (IsDirectory(f)) continue;
-    Status st = Collect(f, "", false, depth + 1, files, names);
-    if (!st.ok()) return st.WithContext("included from " + path + ":" + std::to_string(e->line));
+  for (const std::string& name : found) {
+    if (IsDirectory(name)) continue;
+    auto content = ReadFile(name);
+    Status st = content.ok() ? Collect(name, std::move(*content), depth + 1, cache, files)
+                             : content.status().WithContext("reading supervisor config");
+    if (!st.ok()) return st.WithContext("included from " + path + ":" + std::to_string(line));
   }
   return Status::OK();
 }
 
-Result<Config> Build(const std::string& path, std::vector<IniFile>& files, std::vector<std::string> names,
-                     const ParseOptions& options) {
+bool IsItemSection(const std::string& n) {
+  return StartsWith(n, "program:") || StartsWith(n, "eventlistener:") || StartsWith(n, "group:");
+}
+
+// The [program:x], [eventlistener:x] and [group:x] sections of one file (ParsedItems).
+Status ParseItems(const IniFile& f, const std::map<std::string, std::string>& base, const DaemonConfig& daemon,
+                  const ParseOptions& options, ConfigCache::Impl::Items* out) {
+  std::string here = Dirname(f.path);
+  std::map<std::string, std::string> vars = base;
+  vars["here"] = here;
+  for (const IniSection& s : f.sections) {
+    const std::string& n = s.name;
+    if (!IsItemSection(n)) continue;
+    Source src{&s, f.path, here};
+    SectionReader r(src, vars);
+    if (StartsWith(n, "group:")) {
+      ConfigCache::Impl::GroupItem g;
+      g.name = std::string(Trim(n.substr(6)));
+      if (g.name.empty() || g.name.find(':') != std::string::npos) return r.Error(nullptr, "bad group name");
+      SLAPOS_ASSIGN_OR_RETURN(long long prio, r.Int("priority", 999, INT_MIN, INT_MAX));
+      g.priority = static_cast<int>(prio);
+      SLAPOS_ASSIGN_OR_RETURN(std::string list, r.Str("programs", ""));
+      for (const std::string& p : Split(list, ',')) {
+        std::string pn(Trim(p));
+        if (!pn.empty()) g.members.push_back(pn);
+      }
+      g.error = r.Error(nullptr, "").message();
+      g.programs_error = r.Error(r.Find("programs"), "").message();
+      out->groups.push_back(std::move(g));
+      continue;
+    }
+    bool listener = StartsWith(n, "eventlistener:");
+    ConfigCache::Impl::ProgramItem p;
+    p.name = std::string(Trim(n.substr(n.find(':') + 1)));
+    if (p.name.empty() || p.name.find_first_of(": ") != std::string::npos)
+      return r.Error(nullptr, "program name '" + p.name + "' must be non-empty, without ':' or spaces");
+    p.where = Where(src, nullptr);
+    p.error = r.Error(nullptr, "").message();
+    SLAPOS_RETURN_IF_ERROR(ParseProgram(src, p.name, listener, base, daemon, options, &p.procs));
+    out->programs.push_back(std::move(p));
+  }
+  return Status::OK();
+}
+
+// What the parse of an included file depends on besides its text: the variables, the daemon's
+// defaults and the users database. A cache entry made under another context is not used.
+std::string ContextKey(const std::map<std::string, std::string>& base, const DaemonConfig& d,
+                       const ParseOptions& options) {
+  std::string k;
+  for (const auto& [name, value] : base) k += name + '=' + value + '\x1e';
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a/%a/%d", d.backoff_initial_secs, d.backoff_max_secs, options.resolve_users ? 1 : 0);
+  k += buf;
+  struct stat st{};
+  if (options.resolve_users && stat("/etc/passwd", &st) == 0)
+    k += '/' + std::to_string(st.st_ino) + '/' + std::to_string(st.st_size) + '/' + std::to_string(st.st_mtim.tv_sec) +
+         '.' + std::to_string(st.st_mtim.tv_nsec) + '/' + std::to_string(st.st_ctim.tv_sec) + '.' +
+         std::to_string(st.st_ctim.tv_nsec);
+  return k;
+}
+
+Result<Config> Build(const std::string& path, std::vector<LoadedFile>& files, const ParseOptions& options,
+                     ConfigCache::Impl* cache) {
   Config cfg;
   cfg.path = path;
-  cfg.files = std::move(names);
+  for (const LoadedFile& f : files) cfg.files.push_back(f.path);
   std::map<std::string, std::string> base;
   if (options.use_process_env)
     for (char** e = environ; e && *e; ++e) {
@@ -332,132 +431,150 @@ Result<Config> Build(const std::string& path, std::vector<IniFile>& files, std::
   gethostname(host, sizeof host - 1);
   base["host_node_name"] = host;
 
-  std::vector<Source> sources;
-  for (const IniFile& f : files)
-    for (const IniSection& s : f.sections) sources.push_back(Source{&s, f.path, Dirname(f.path)});
-
-  // [supervisord] first: other sections use its childlogdir/backoff defaults.
-  for (const Source& s : sources) {
-    if (s.section->name != "supervisord") continue;
-    auto vars = base;
-    vars["here"] = s.here;
-    SectionReader r(s, vars);
-    DaemonConfig& d = cfg.daemon;
-    SLAPOS_ASSIGN_OR_RETURN(d.logfile, r.Str("logfile", JoinPath(s.here, "supervisord.log")));
-    if (d.logfile == "NONE") d.logfile = "";
-    else d.logfile = AbsPath(s.here, d.logfile);
-    SLAPOS_ASSIGN_OR_RETURN(d.logfile_maxbytes, r.Bytes("logfile_maxbytes", d.logfile_maxbytes));
-    SLAPOS_ASSIGN_OR_RETURN(long long b, r.Int("logfile_backups", 10, 0, 1000));
-    d.logfile_backups = static_cast<int>(b);
-    SLAPOS_ASSIGN_OR_RETURN(d.loglevel, r.Str("loglevel", "info"));
-    SLAPOS_ASSIGN_OR_RETURN(d.pidfile, r.Str("pidfile", JoinPath(s.here, "supervisord.pid")));
-    d.pidfile = AbsPath(s.here, d.pidfile);
-    SLAPOS_ASSIGN_OR_RETURN(d.childlogdir, r.Str("childlogdir", "/tmp"));
-    d.childlogdir = AbsPath(s.here, d.childlogdir);
-    SLAPOS_ASSIGN_OR_RETURN(d.nodaemon, r.Bool("nodaemon", false));
-    SLAPOS_ASSIGN_OR_RETURN(d.minfds, r.Int("minfds", 1024, 1, 1 << 24));
-    SLAPOS_ASSIGN_OR_RETURN(d.identifier, r.Str("identifier", "supervisor"));
-    SLAPOS_ASSIGN_OR_RETURN(d.umask, r.Octal("umask", 022));
-    SLAPOS_ASSIGN_OR_RETURN(d.directory, r.Str("directory", ""));
-    SLAPOS_ASSIGN_OR_RETURN(d.backoff_initial_secs, r.Secs("backoff_initial_secs", 1));
-    SLAPOS_ASSIGN_OR_RETURN(d.backoff_max_secs, r.Secs("backoff_max_secs", 60));
-  }
-  if (cfg.daemon.logfile.empty() && sources.empty()) cfg.daemon.logfile = "";
-
-  std::map<std::string, std::vector<ProcessConfig>> programs;  // program name -> processes
-  std::map<std::string, std::string> program_where;
-  std::vector<std::pair<const Source*, std::string>> group_sections;
-  for (const Source& s : sources) {
-    const std::string& n = s.section->name;
-    auto vars = base;
-    vars["here"] = s.here;
-    SectionReader r(s, vars);
-    if (n == "unix_http_server") {
-      HttpServerConfig& u = cfg.unix_server;
-      u.enabled = true;
-      SLAPOS_ASSIGN_OR_RETURN(u.file, r.Str("file", ""));
-      if (u.file.empty()) return r.Error(nullptr, "option 'file' (the socket path) is required");
-      u.file = AbsPath(s.here, u.file);
-      SLAPOS_ASSIGN_OR_RETURN(u.chmod, r.Octal("chmod", 0700));
-      SLAPOS_ASSIGN_OR_RETURN(u.chown, r.Str("chown", ""));
-      SLAPOS_ASSIGN_OR_RETURN(u.username, r.Str("username", ""));
-      SLAPOS_ASSIGN_OR_RETURN(u.password, r.Str("password", ""));
-    } else if (n == "inet_http_server") {
-      HttpServerConfig& t = cfg.inet_server;
-      t.enabled = true;
-      SLAPOS_ASSIGN_OR_RETURN(std::string port, r.Str("port", ""));
-      size_t colon = port.rfind(':');
-      long long p;
-      std::string ps = colon == std::string::npos ? port : port.substr(colon + 1);
-      t.host = colon == std::string::npos ? "" : port.substr(0, colon);
-      if (!ParseInt64(ps, &p) || p < 0 || p > 65535)
-        return r.Error(r.Find("port"), "'" + port + "' is not host:port (e.g. 127.0.0.1:9001)");
-      t.port = static_cast<int>(p);
-      if (t.host == "*") t.host = "";
-      SLAPOS_ASSIGN_OR_RETURN(t.username, r.Str("username", ""));
-      SLAPOS_ASSIGN_OR_RETURN(t.password, r.Str("password", ""));
-    } else if (n == "supervisorctl") {
-      SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.serverurl, r.Str("serverurl", ""));
-      SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.username, r.Str("username", ""));
-      SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.password, r.Str("password", ""));
-    } else if (StartsWith(n, "program:") || StartsWith(n, "eventlistener:")) {
-      bool listener = StartsWith(n, "eventlistener:");
-      std::string name(Trim(n.substr(n.find(':') + 1)));
-      if (name.empty() || name.find_first_of(": ") != std::string::npos)
-        return r.Error(nullptr, "program name '" + name + "' must be non-empty, without ':' or spaces");
-      if (programs.count(name))
-        return r.Error(nullptr, "program '" + name + "' is already defined at " + program_where[name]);
-      std::vector<ProcessConfig> procs;
-      SLAPOS_RETURN_IF_ERROR(ParseProgram(s, name, listener, base, cfg.daemon, options, &procs));
-      program_where[name] = Where(s, nullptr);
-      programs[name] = std::move(procs);
-    } else if (StartsWith(n, "group:")) {
-      group_sections.emplace_back(&s, std::string(Trim(n.substr(6))));
-    } else if (StartsWith(n, "fcgi-program:")) {
-      return r.Error(nullptr, "[fcgi-program] sections are not supported; use [program]");
+  // [supervisord] first: other sections use its childlogdir/backoff defaults. (A file a cache
+  // entry may answer for holds only program, eventlistener and group sections.)
+  for (const LoadedFile& f : files) {
+    if (!f.ini) continue;
+    for (const IniSection& sec : f.ini->sections) {
+      if (sec.name != "supervisord") continue;
+      Source s{&sec, f.path, Dirname(f.path)};
+      auto vars = base;
+      vars["here"] = s.here;
+      SectionReader r(s, vars);
+      DaemonConfig& d = cfg.daemon;
+      SLAPOS_ASSIGN_OR_RETURN(d.logfile, r.Str("logfile", JoinPath(s.here, "supervisord.log")));
+      if (d.logfile == "NONE") d.logfile = "";
+      else d.logfile = AbsPath(s.here, d.logfile);
+      SLAPOS_ASSIGN_OR_RETURN(d.logfile_maxbytes, r.Bytes("logfile_maxbytes", d.logfile_maxbytes));
+      SLAPOS_ASSIGN_OR_RETURN(long long b, r.Int("logfile_backups", 10, 0, 1000));
+      d.logfile_backups = static_cast<int>(b);
+      SLAPOS_ASSIGN_OR_RETURN(d.loglevel, r.Str("loglevel", "info"));
+      SLAPOS_ASSIGN_OR_RETURN(d.pidfile, r.Str("pidfile", JoinPath(s.here, "supervisord.pid")));
+      d.pidfile = AbsPath(s.here, d.pidfile);
+      SLAPOS_ASSIGN_OR_RETURN(d.childlogdir, r.Str("childlogdir", "/tmp"));
+      d.childlogdir = AbsPath(s.here, d.childlogdir);
+      SLAPOS_ASSIGN_OR_RETURN(d.nodaemon, r.Bool("nodaemon", false));
+      SLAPOS_ASSIGN_OR_RETURN(d.minfds, r.Int("minfds", 1024, 1, 1 << 24));
+      SLAPOS_ASSIGN_OR_RETURN(d.identifier, r.Str("identifier", "supervisor"));
+      SLAPOS_ASSIGN_OR_RETURN(d.umask, r.Octal("umask", 022));
+      SLAPOS_ASSIGN_OR_RETURN(d.directory, r.Str("directory", ""));
+      SLAPOS_ASSIGN_OR_RETURN(d.backoff_initial_secs, r.Secs("backoff_initial_secs", 1));
+      SLAPOS_ASSIGN_OR_RETURN(d.backoff_max_secs, r.Secs("backoff_max_secs", 60));
     }
   }
-  std::map<std::string, bool> used;
-  for (const auto& [src, gname] : group_sections) {
-    auto vars = base;
-    vars["here"] = src->here;
-    SectionReader r(*src, vars);
-    GroupConfig g;
-    g.name = gname;
-    if (g.name.empty() || g.name.find(':') != std::string::npos) return r.Error(nullptr, "bad group name");
-    if (programs.count(gname) && !used.count(gname)) {
-      // supervisord allows a group named like one of its programs; keep it simple and allow it.
+  std::string context = cache ? ContextKey(base, cfg.daemon, options) : "";
+
+  // Each file's items: from the cache when its text and the context are the same, else parsed.
+  std::vector<const ConfigCache::Impl::Items*> items;
+  std::vector<ConfigCache::Impl::Items> uncached;
+  uncached.reserve(files.size());
+  for (LoadedFile& f : files) {
+    if (!f.ini) {
+      ConfigCache::Impl::Entry& e = cache->files.at(f.path);
+      if (e.context == context) {
+        ++cache->hits;
+        items.push_back(&e.items);
+        continue;
+      }
+      SLAPOS_ASSIGN_OR_RETURN(IniFile ini, ParseText(f.text, f.path));
+      f.ini = std::move(ini);
     }
-    SLAPOS_ASSIGN_OR_RETURN(long long prio, r.Int("priority", 999, INT_MIN, INT_MAX));
-    g.priority = static_cast<int>(prio);
-    SLAPOS_ASSIGN_OR_RETURN(std::string list, r.Str("programs", ""));
-    for (const std::string& p : Split(list, ',')) {
-      std::string pn(Trim(p));
-      if (pn.empty()) continue;
-      auto it = programs.find(pn);
-      if (it == programs.end())
-        return r.Error(r.Find("programs"), "no [program:" + pn + "] section for group '" + gname + "'");
-      if (it->second.front().is_listener)
-        return r.Error(r.Find("programs"), "'" + pn + "' is an eventlistener and cannot be in a group");
-      if (used.count(pn)) return r.Error(r.Find("programs"), "program '" + pn + "' is already in another group");
-      used[pn] = true;
-      for (ProcessConfig pc : it->second) {
-        pc.group = gname;
-        g.processes.push_back(std::move(pc));
+    bool only_items = true;
+    for (const IniSection& sec : f.ini->sections) {
+      const std::string& n = sec.name;
+      if (IsItemSection(n)) continue;
+      only_items = false;
+      Source s{&sec, f.path, Dirname(f.path)};
+      auto vars = base;
+      vars["here"] = s.here;
+      SectionReader r(s, vars);
+      if (n == "unix_http_server") {
+        HttpServerConfig& u = cfg.unix_server;
+        u.enabled = true;
+        SLAPOS_ASSIGN_OR_RETURN(u.file, r.Str("file", ""));
+        if (u.file.empty()) return r.Error(nullptr, "option 'file' (the socket path) is required");
+        u.file = AbsPath(s.here, u.file);
+        SLAPOS_ASSIGN_OR_RETURN(u.chmod, r.Octal("chmod", 0700));
+        SLAPOS_ASSIGN_OR_RETURN(u.chown, r.Str("chown", ""));
+        SLAPOS_ASSIGN_OR_RETURN(u.username, r.Str("username", ""));
+        SLAPOS_ASSIGN_OR_RETURN(u.password, r.Str("password", ""));
+      } else if (n == "inet_http_server") {
+        HttpServerConfig& t = cfg.inet_server;
+        t.enabled = true;
+        SLAPOS_ASSIGN_OR_RETURN(std::string port, r.Str("port", ""));
+        size_t colon = port.rfind(':');
+        long long p;
+        std::string ps = colon == std::string::npos ? port : port.substr(colon + 1);
+        t.host = colon == std::string::npos ? "" : port.substr(0, colon);
+        if (!ParseInt64(ps, &p) || p < 0 || p > 65535)
+          return r.Error(r.Find("port"), "'" + port + "' is not host:port (e.g. 127.0.0.1:9001)");
+        t.port = static_cast<int>(p);
+        if (t.host == "*") t.host = "";
+        SLAPOS_ASSIGN_OR_RETURN(t.username, r.Str("username", ""));
+        SLAPOS_ASSIGN_OR_RETURN(t.password, r.Str("password", ""));
+      } else if (n == "supervisorctl") {
+        SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.serverurl, r.Str("serverurl", ""));
+        SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.username, r.Str("username", ""));
+        SLAPOS_ASSIGN_OR_RETURN(cfg.ctl.password, r.Str("password", ""));
+      } else if (StartsWith(n, "fcgi-program:")) {
+        return r.Error(nullptr, "[fcgi-program] sections are not supported; use [program]");
       }
     }
-    if (cfg.FindGroup(gname)) return r.Error(nullptr, "group '" + gname + "' is defined twice");
-    cfg.groups.push_back(std::move(g));
+    ConfigCache::Impl::Items parsed;
+    SLAPOS_RETURN_IF_ERROR(ParseItems(*f.ini, base, cfg.daemon, options, &parsed));
+    if (cache && f.included && only_items) {
+      ++cache->parses;
+      ConfigCache::Impl::Entry& e = cache->files[f.path];
+      e = ConfigCache::Impl::Entry{f.digest, context, std::move(parsed)};
+      items.push_back(&e.items);
+    } else {
+      uncached.push_back(std::move(parsed));
+      items.push_back(&uncached.back());
+    }
   }
-  for (auto& [pname, procs] : programs) {
+  if (cache)  // forget the files that are gone
+    std::erase_if(cache->files, [&](const auto& kv) {
+      return std::none_of(files.begin(), files.end(), [&](const LoadedFile& f) { return f.path == kv.first; });
+    });
+
+  std::map<std::string, const ConfigCache::Impl::ProgramItem*> programs;  // program name -> its section
+  for (const auto* fi : items)
+    for (const auto& p : fi->programs) {
+      auto [it, inserted] = programs.emplace(p.name, &p);
+      if (!inserted)
+        return InvalidArgument(p.error + "program '" + p.name + "' is already defined at " + it->second->where);
+    }
+  std::set<std::string> used, group_names;
+  for (const auto* fi : items)
+    for (const auto& gi : fi->groups) {
+      GroupConfig g;
+      g.name = gi.name;
+      g.priority = gi.priority;
+      for (const std::string& pn : gi.members) {
+        auto it = programs.find(pn);
+        if (it == programs.end())
+          return InvalidArgument(gi.programs_error + "no [program:" + pn + "] section for group '" + gi.name + "'");
+        if (it->second->procs.front().is_listener)
+          return InvalidArgument(gi.programs_error + "'" + pn + "' is an eventlistener and cannot be in a group");
+        if (!used.insert(pn).second)
+          return InvalidArgument(gi.programs_error + "program '" + pn + "' is already in another group");
+        for (ProcessConfig pc : it->second->procs) {
+          pc.group = gi.name;
+          g.processes.push_back(std::move(pc));
+        }
+      }
+      if (!group_names.insert(gi.name).second) return InvalidArgument(gi.error + "group '" + gi.name + "' is defined twice");
+      cfg.groups.push_back(std::move(g));
+    }
+  for (const auto& [pname, p] : programs) {
     if (used.count(pname)) continue;
-    if (cfg.FindGroup(pname))
-      return InvalidArgument(program_where[pname] + ": program '" + pname + "' has the name of a [group:" + pname + "]");
+    if (group_names.count(pname))
+      return InvalidArgument(p->where + ": program '" + pname + "' has the name of a [group:" + pname + "]");
     GroupConfig g;
     g.name = pname;
-    g.priority = procs.front().priority;
-    g.is_listener_pool = procs.front().is_listener;
-    g.processes = procs;
+    g.priority = p->procs.front().priority;
+    g.is_listener_pool = p->procs.front().is_listener;
+    g.processes = p->procs;
     cfg.groups.push_back(std::move(g));
   }
   for (GroupConfig& g : cfg.groups)
@@ -472,149 +589,25 @@ Result<Config> Build(const std::string& path, std::vector<IniFile>& files, std::
 
 }  // namespace
 
-const GroupConfig* Config::FindGroup(const std::string& name) const {
-  for (const GroupConfig& g : groups)
-    if (g.name == name) return &g;
-  return nullptr;
-}
+ConfigCache::ConfigCache() : impl_(std::make_unique<Impl>()) {}
+ConfigCache::~ConfigCache() = default;
+size_t ConfigCache::hits() const { return impl_->hits; }
+size_t ConfigCache::parses() const { return impl_->parses; }
+size_t ConfigCache::size() const { return impl_->files.size(); }
 
-std::string ProcessConfig::Fingerprint() const {
-  std::string f = name + '\x1f' + group + '\x1f' + command + '\x1f' + directory + '\x1f' + user + '\x1f' +
-                  std::to_string(umask) + '\x1f';
-  for (const auto& [k, v] : environment) f += k + '=' + v + '\x1e';
-  f += '\x1f' + std::to_string(priority) + std::to_string(autostart) + std::to_string(static_cast<int>(autorestart));
-  for (int c : exitcodes) f += "," + std::to_string(c);
-  f += '\x1f' + std::to_string(startsecs) + '/' + std::to_string(startretries) + '/' + std::to_string(stopsignal) +
-       '/' + std::to_string(stopwaitsecs) + '/' + std::to_string(stopasgroup) + std::to_string(killasgroup) +
-       std::to_string(redirect_stderr) + '\x1f' + stdout_log.path + '/' + std::to_string(stdout_log.maxbytes) + '/' +
-       std::to_string(stdout_log.backups) + '\x1f' + stderr_log.path + '/' + std::to_string(stderr_log.maxbytes) +
-       '/' + std::to_string(stderr_log.backups) + '\x1f' + std::to_string(backoff_initial_secs) + '/' +
-       std::to_string(backoff_max_secs) + '\x1f' + std::to_string(is_listener) + Join(events, ",") + '/' +
-       std::to_string(buffer_size) + '/' + std::to_string(stdout_events_enabled) + std::to_string(stderr_events_enabled);
-  return f;
-}
-
-std::string GroupConfig::Fingerprint() const {
-  std::string f = name + '\x1d' + std::to_string(priority) + '\x1d';
-  for (const ProcessConfig& p : processes) f += p.Fingerprint() + '\x1d';
-  return f;
-}
-
-Result<std::string> ExpandPercent(const std::string& text, const std::map<std::string, std::string>& vars) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c != '%') { out += c; continue; }
-    if (i + 1 < text.size() && text[i + 1] == '%') { out += '%'; ++i; continue; }
-    if (i + 1 >= text.size() || text[i + 1] != '(')
-      return InvalidArgument("'%' in '" + text + "' must be written '%%' or start '%(name)s'");
-    size_t close = text.find(')', i + 2);
-    if (close == std::string::npos) return InvalidArgument("unterminated '%(' in '" + text + "'");
-    std::string key = text.substr(i + 2, close - i - 2);
-    size_t j = close + 1;
-    std::string flags;
-    while (j < text.size() && std::string_view("0123456789-+ #.").find(text[j]) != std::string_view::npos) flags += text[j++];
-    if (j >= text.size() || (text[j] != 's' && text[j] != 'd' && text[j] != 'r'))
-      return InvalidArgument("format '%(" + key + ")' in '" + text + "' must end with s or d");
-    char conv = text[j];
-    auto it = vars.find(key);
-    if (it == vars.end())
-      return InvalidArgument("'" + text + "' uses %(" + key + ")" + conv + " which cannot be expanded (known: here, program_name, group_name, process_num, numprocs, host_node_name, ENV_*)");
-    std::string val = it->second;
-    if (!flags.empty()) {
-      bool zero = flags[0] == '0';
-      bool left = flags[0] == '-';
-      long long width = std::atoll(flags.c_str() + ((zero || left) ? 1 : 0));
-      if (static_cast<long long>(val.size()) < width) {
-        std::string pad(width - val.size(), zero && conv == 'd' ? '0' : ' ');
-        val = left ? val + pad : pad + val;
-      }
-    }
-    out += val;
-    i = j;
-  }
-  return out;
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> ParseEnvironment(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t i = 0, n = text.size();
-  auto skip = [&] { while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i; };
-  while (true) {
-    skip();
-    if (i >= n) break;
-    size_t eq = text.find('=', i);
-    if (eq == std::string::npos) return InvalidArgument("environment '" + text + "': expected KEY=value at '" + text.substr(i) + "'");
-    std::string key(Trim(std::string_view(text).substr(i, eq - i)));
-    if (key.empty() || key.find_first_of(",\"'") != std::string::npos)
-      return InvalidArgument("environment '" + text + "': bad variable name '" + key + "'");
-    i = eq + 1;
-    skip();
-    std::string val;
-    if (i < n && (text[i] == '"' || text[i] == '\'')) {
-      char q = text[i++];
-      size_t end = text.find(q, i);
-      if (end == std::string::npos) return InvalidArgument("environment '" + text + "': unterminated quote for " + key);
-      val = text.substr(i, end - i);
-      i = end + 1;
-    } else {
-      size_t end = text.find(',', i);
-      if (end == std::string::npos) end = n;
-      val = std::string(Trim(std::string_view(text).substr(i, end - i)));
-      i = end;
-    }
-    out.emplace_back(key, val);
-    skip();
-    if (i < n) {
-      if (text[i] != ',') return InvalidArgument("environment '" + text + "': expected ',' after " + key);
-      ++i;
-    }
-  }
-  return out;
-}
-
-Result<long long> ParseByteSize(const std::string& text) {
-  std::string t = ToLower(Trim(text));
-  long long mult = 1;
-  if (EndsWith(t, "kb")) mult = 1024;
-  else if (EndsWith(t, "mb")) mult = 1024 * 1024;
-  else if (EndsWith(t, "gb")) mult = 1024LL * 1024 * 1024;
-  if (mult != 1) t = t.substr(0, t.size() - 2);
-  long long n;
-  if (!ParseInt64(Trim(t), &n) || n < 0) return InvalidArgument("'" + text + "' is not a byte size like 50MB, 100KB or 1024");
-  return n * mult;
-}
-
-Result<int> ParseSignal(const std::string& text) {
-  std::string t(Trim(text));
-  long long n;
-  if (ParseInt64(t, &n) && n > 0 && n < 65) return static_cast<int>(n);
-  std::string u = t;
-  for (char& c : u) c = static_cast<char>(toupper(c));
-  if (StartsWith(u, "SIG")) u = u.substr(3);
-  for (const SignalEntry& s : kSignals)
-    if (u == s.name) return s.sig;
-  return InvalidArgument("'" + text + "' is not a signal name (TERM, HUP, INT, QUIT, KILL, USR1, USR2...)");
-}
-
-const char* SignalName(int sig) {
-  for (const SignalEntry& s : kSignals)
-    if (s.sig == sig) return s.name;
-  return "UNKNOWN";
-}
-
-Result<Config> LoadConfig(const std::string& path, const ParseOptions& options) {
-  std::vector<IniFile> files;
-  std::vector<std::string> names;
-  SLAPOS_RETURN_IF_ERROR(Collect(path, "", false, 0, &files, &names));
-  return Build(path, files, names, options);
+Result<Config> LoadConfig(const std::string& path, const ParseOptions& options, ConfigCache* cache) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status().WithContext("reading supervisor config");
+  std::vector<LoadedFile> files;
+  ConfigCache::Impl* impl = cache ? cache->impl_.get() : nullptr;
+  SLAPOS_RETURN_IF_ERROR(Collect(path, std::move(*text), 0, impl, &files));
+  return Build(path, files, options, impl);
 }
 
 Result<Config> ParseConfigText(const std::string& text, const std::string& path, const ParseOptions& options) {
-  std::vector<IniFile> files;
-  std::vector<std::string> names;
-  SLAPOS_RETURN_IF_ERROR(Collect(path, text, true, 0, &files, &names));
-  return Build(path, files, names, options);
+  std::vector<LoadedFile> files;
+  SLAPOS_RETURN_IF_ERROR(Collect(path, text, 0, nullptr, &files));
+  return Build(path, files, options, nullptr);
 }
 
 }  // namespace slapos::supervise

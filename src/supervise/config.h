@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -125,8 +126,34 @@ struct ParseOptions {
   bool resolve_users = true;
 };
 
-// Reads `path` and its includes.
-Result<Config> LoadConfig(const std::string& path, const ParseOptions& options = {});
+class ConfigCache;
+
+// Reads `path` and its includes. With a `cache`, an included file whose text (SHA-256) and
+// context (variables, [supervisord] backoff defaults, /etc/passwd's identity) are the same as
+// at the previous load through that cache is not parsed again: its parsed programs and groups
+// are reused. The result is the same as without the cache.
+Result<Config> LoadConfig(const std::string& path, const ParseOptions& options = {}, ConfigCache* cache = nullptr);
+// The parsed [program]/[eventlistener]/[group] sections of included files holding only such
+// sections, by path, between two LoadConfig calls (the supervisor's reloadConfig). Files that
+// are gone are forgotten at each load. Not thread-safe.
+class ConfigCache {
+ public:
+  ConfigCache();
+  ~ConfigCache();
+  ConfigCache(const ConfigCache&) = delete;
+  ConfigCache& operator=(const ConfigCache&) = delete;
+
+  size_t hits() const;    // files answered from the cache, over all loads
+  size_t parses() const;  // files parsed and stored, over all loads
+  size_t size() const;    // files held now
+
+  struct Impl;  // config.cc
+
+ private:
+  friend Result<Config> LoadConfig(const std::string& path, const ParseOptions& options, ConfigCache* cache);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Parses text as if it were the file `path` (includes are read from disk relative to it).
 Result<Config> ParseConfigText(const std::string& text, const std::string& path, const ParseOptions& options = {});
 

@@ -155,6 +155,7 @@ class Supervisor : public ProcessHost {
 
   Config config_;  // the daemon's settings; its `groups` are moved into latest_groups_
   std::vector<std::shared_ptr<const GroupConfig>> latest_groups_;
+  ConfigCache config_cache_;  // Reread parses only the included files that changed
   Env* env_;
   EventLoop loop_;
   DaemonState state_ = DaemonState::kRunning;
