@@ -231,9 +231,25 @@ int ServiceInfo(slap::SlapClient& client, const std::string& title, bool news) {
   info["requested-state"] = slap::ToString(i.state);
   info["instance-parameters"] = Json::parse(i.parameters);
   info["connection-parameters"] = Json::parse(connection.ok() ? *connection : i.connection_parameters);
-  info["status"] = "unsupported";  // the JSON API v0 carries no news
-  if (news) info["news"] = Json::object();
+  // The master's last report on the instance (access_status_message) is its one piece of
+  // news: "#access ..." is green, "#error ..." red, as SlapOS colours news; no report yet
+  // (or a master that keeps none) stays "unsupported".
+  const std::string& message = i.access_status_message;
+  if (message.empty()) info["status"] = "unsupported";
+  else if (StartsWith(message, "#error")) info["status"] = "red";
+  else if (StartsWith(message, "#access")) info["status"] = "green";
+  else info["status"] = "none";
+  if (news) {
+    Json list = Json::array();
+    if (!message.empty()) list.push_back(Json{{"text", message}});
+    info["news"] = std::move(list);
+  }
   std::printf("%s\n", info.dump(2).c_str());
+  if (!news && StartsWith(message, "#error")) {
+    std::string first_line = message.substr(0, message.find('\n'));
+    std::fprintf(stderr, "slapos service info: %s reports an error: %s%s\n", title.c_str(),
+                 (first_line.size() > 7 ? first_line.substr(7) : std::string()).c_str(), first_line.size() < message.size() ? " (more with --news)" : "");
+  }
   return 0;
 }
 
@@ -246,7 +262,7 @@ int RunService(const std::string& name, const std::vector<std::string>& args) {
   std::string title;
   bool news = false;
   info->add_option("TITLE", title, "title of the instance")->required();
-  info->add_flag("--news", news, "also print the news the master has (always empty with the v0 API)");
+  info->add_flag("--news", news, "also print the news: the master's last report on the instance");
   AddConnectionOptions(*list, &flags);
   AddConnectionOptions(*info, &flags);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;

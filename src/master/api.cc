@@ -98,8 +98,48 @@ struct MasterApi::Impl {
   Store* store;
   Env* env;
   std::unordered_map<std::string, Endpoint> endpoints;
+  std::unordered_map<std::string, AdminEndpoint> admin;
   mutable ResponseCache cache;
+
+  net::HttpResponse HandleAdmin(const net::HttpRequest& request) const;
 };
+
+// Admin endpoints read; they never write the API's data, so the response cache is kept.
+net::HttpResponse MasterApi::Impl::HandleAdmin(const net::HttpRequest& request) const {
+  auto it = admin.find(request.path);
+  if (it == admin.end()) {
+    return Error(404, "no such admin endpoint: " + request.path + " (see docs/master.md, \"Admin endpoints\")");
+  }
+  if (request.method != "POST") {
+    net::HttpResponse r = Error(405, request.method + " is not allowed on " + request.path + "; use POST");
+    r.headers.emplace_back("Allow", "POST");
+    return r;
+  }
+  if (!request.remote_is_loopback) {
+    return Error(403, request.path + " answers only callers on the master's own machine (loopback); run the "
+                                     "command there");
+  }
+  json body = json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+  if (body.is_discarded()) return Error(400, "request body is not valid JSON; send a JSON object");
+  const AdminEndpoint& e = it->second;
+  Status st = CheckObject(body, e.spec);
+  if (!st.ok()) return Error(400, st.message());
+  Context ctx;
+  ctx.store = store;
+  ctx.env = env;
+  ctx.principal.id = request.principal;
+  ctx.principal.loopback = request.remote_is_loopback;
+  Result<net::HttpResponse> result = e.handler(ctx, body);
+  if (!result.ok()) {
+    int status = HttpStatusFor(result.status().code());
+    if (status == 500) {
+      LOG_ERROR("master: {} failed: {}", request.path, result.status().ToString());
+      return Error(500, "Internal server error: " + result.status().message());
+    }
+    return Error(status, result.status().message());
+  }
+  return std::move(result).value();
+}
 
 MasterApi::MasterApi(Store* store, Env* env) : impl_(std::make_unique<Impl>()) {
   impl_->store = store;
@@ -112,12 +152,19 @@ MasterApi::MasterApi(Store* store, Env* env) : impl_(std::make_unique<Impl>()) {
     std::string path = e.path;
     impl_->endpoints.emplace(std::move(path), std::move(e));
   }
+  std::vector<AdminEndpoint> admin;
+  AddAdminEndpoints(&admin);
+  for (AdminEndpoint& e : admin) {
+    std::string path = e.path;
+    impl_->admin.emplace(std::move(path), std::move(e));
+  }
 }
 
 MasterApi::~MasterApi() = default;
 
 net::HttpResponse MasterApi::Handle(const net::HttpRequest& request) const {
   auto it = impl_->endpoints.find(request.path);
+  if (it == impl_->endpoints.end() && request.path.rfind(kAdminPrefix, 0) == 0) return impl_->HandleAdmin(request);
   if (it == impl_->endpoints.end()) {
     return Error(404, "no such endpoint: " + request.path + " (the master API is POST /slapos.<verb>.v0.<object>)");
   }

@@ -7,10 +7,19 @@ namespace slapos::master {
 
 json Success(const std::string& title) { return json{{"type", "success"}, {"title", title}}; }
 
-int64_t NextTimestamp(Env* env, int64_t previous) {
-  int64_t now = env->NowMicros() / 1000000;
-  return std::max(now, previous + 1);
+int64_t NowSeconds(Env* env) { return env->NowMicros() / 1000000; }
+
+int64_t NextTimestamp(Env* env, int64_t previous) { return std::max(NowSeconds(env), previous + 1); }
+
+std::string CapReport(const std::string& message) {
+  if (message.size() <= kMaxReportBytes) return message;
+  size_t start = message.size() - kMaxReportBytes;
+  // Never start inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (start < message.size() && (static_cast<unsigned char>(message[start]) & 0xC0) == 0x80) ++start;
+  return "[... " + std::to_string(start) + " bytes cut] " + message.substr(start);
 }
+
+std::string ErrorStatus(const std::string& message) { return "#error " + CapReport(message); }
 
 std::string MakeGuid(const std::string& title, const std::string& requested_by, bool shared) {
   return title + "___" + requested_by + "___" + (shared ? "1" : "0");
@@ -56,7 +65,7 @@ Result<json> IpList(StoreTx& tx, int64_t partition_id) {
 json InstanceDocument(const std::string& title, const std::string& requested_by, bool shared,
                       const std::string& software_release, const std::string& software_type, const std::string& state,
                       json connection, json parameters, json ips, json sla, const std::string& computer,
-                      const std::string& slot, int64_t timestamp) {
+                      const std::string& slot, int64_t timestamp, const std::string& access_status) {
   json d = json::object();
   d["title"] = title;
   d["instance_guid"] = MakeGuid(title, requested_by, shared);
@@ -73,7 +82,7 @@ json InstanceDocument(const std::string& title, const std::string& requested_by,
   d["computer_guid"] = computer;
   d["compute_partition_id"] = slot;
   d["processing_timestamp"] = timestamp;
-  d["access_status_message"] = "";
+  d["access_status_message"] = access_status;
   return d;
 }
 
@@ -83,7 +92,8 @@ Result<json> PartitionDocument(StoreTx& tx, const PartitionRecord& p, const json
   SLAPOS_ASSIGN_OR_RETURN(json ips, IpList(tx, p.id));
   return InstanceDocument(p.title, p.requested_by, false, p.software_release, p.software_type, p.requested_state,
                           ParseStored(p.connection), parameters ? *parameters : ParseStored(p.parameters),
-                          std::move(ips), sla ? *sla : ParseStored(p.sla), p.computer, p.reference, p.timestamp);
+                          std::move(ips), sla ? *sla : ParseStored(p.sla), p.computer, p.reference, p.timestamp,
+                          p.access_status);
 }
 
 Result<json> SharedDocument(StoreTx& tx, const SharedRecord& s) {
@@ -92,7 +102,7 @@ Result<json> SharedDocument(StoreTx& tx, const SharedRecord& s) {
   SLAPOS_ASSIGN_OR_RETURN(json ips, IpList(tx, host->id));
   return InstanceDocument(s.title, s.requested_by, true, s.software_release, s.software_type, s.requested_state,
                           ParseStored(s.connection), ParseStored(s.parameters), std::move(ips), ParseStored(s.sla),
-                          host->computer, host->reference, s.timestamp);
+                          host->computer, host->reference, s.timestamp, s.access_status);
 }
 
 Status FreePartition(StoreTx& tx, PartitionRecord p) {
@@ -106,6 +116,7 @@ Status FreePartition(StoreTx& tx, PartitionRecord p) {
   p.parameters = "{}";
   p.connection = "{}";
   p.sla = "{}";
+  SLAPOS_RETURN_IF_ERROR(tx.SetPartitionStatus(p.id, "", 0));
   return tx.UpdatePartition(p);
 }
 

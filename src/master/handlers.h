@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "master/request_check.h"
+#include "net/http_server.h"
 #include "master/store.h"
 #include "util/env.h"
 
@@ -42,6 +43,30 @@ struct Endpoint {
 void AddSoftwareEndpoints(std::vector<Endpoint>* out);
 void AddInstanceEndpoints(std::vector<Endpoint>* out);
 void AddNodeEndpoints(std::vector<Endpoint>* out);
+
+// This project's admin endpoints (admin_handlers.cc; docs/master.md "Admin endpoints"):
+// "/slapos-admin/v1/<name>", answered to loopback callers only, not part of the v0 API.
+// Their answer may be JSON, XML or bytes, hence a whole HttpResponse.
+using AdminFn = Result<net::HttpResponse> (*)(Context& ctx, const json& body);
+struct AdminEndpoint {
+  std::string path;  // "/slapos-admin/v1/usage_list"
+  ObjectSpec spec;
+  AdminFn handler;
+};
+inline constexpr char kAdminPrefix[] = "/slapos-admin/";
+void AddAdminEndpoints(std::vector<AdminEndpoint>* out);
+
+// Reports are kept up to this many bytes of message: the tail (where a build log says what
+// failed), after a "[... N bytes cut] " marker, cut on a UTF-8 character boundary.
+inline constexpr size_t kMaxReportBytes = 64 * 1024;
+std::string CapReport(const std::string& message);
+
+// access_status_message texts, as the ERP5 master writes them.
+std::string ErrorStatus(const std::string& message);  // "#error <message, capped>"
+inline constexpr char kStartedStatus[] = "#access Instance correctly started";
+inline constexpr char kStoppedStatus[] = "#access Instance correctly stopped";
+
+int64_t NowSeconds(Env* env);
 
 // {"type": "success", "title": title}
 json Success(const std::string& title);

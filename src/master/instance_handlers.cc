@@ -1,5 +1,6 @@
 // Endpoints about instances once requested: documents, trees, connection parameters, reported
-// states (the destroy flow), bang, rename, errors, certificates, hosted shared instances.
+// states (access status and the destroy flow), bang, rename, errors, certificates, hosted
+// shared instances.
 #include "master/handlers.h"
 
 namespace slapos::master {
@@ -117,11 +118,31 @@ Result<json> PutConnectionParameters(Context& ctx, const json& body) {
   });
 }
 
+// Sets the access status of the instance `guid` names (a partition's or a shared one's).
+Status SetInstanceStatus(Context& ctx, StoreTx& tx, const std::string& guid, const InstanceGuid& g,
+                         const std::string& status) {
+  int64_t now = NowSeconds(ctx.env);
+  if (g.shared) {
+    SLAPOS_ASSIGN_OR_RETURN(std::optional<SharedRecord> s, tx.FindShared(g.title, g.requested_by));
+    if (!s) return PermissionDenied("No shared instance " + guid + " found.");
+    return tx.SetSharedStatus(s->id, status, now);
+  }
+  SLAPOS_ASSIGN_OR_RETURN(PartitionRecord p, FindByGuid(tx, guid, g));
+  return tx.SetPartitionStatus(p.id, status, now);
+}
+
 Result<json> PutReportedState(Context& ctx, const json& body) {
   std::string guid = body["instance_guid"];
   std::string reported = body["reported_state"];
-  if (reported != "destroyed") return Success("Ignored");
   SLAPOS_ASSIGN_OR_RETURN(InstanceGuid g, ParseGuid(guid));
+  if (reported != "destroyed") {
+    // started / stopped: kept as the instance's access status (ERP5's wording).
+    const char* status = reported == "started" ? kStartedStatus : kStoppedStatus;
+    return InWrite(ctx, [&](StoreTx& tx) -> Result<json> {
+      SLAPOS_RETURN_IF_ERROR(SetInstanceStatus(ctx, tx, guid, g, status));
+      return Success("Reported " + reported);
+    });
+  }
   if (g.shared) return Success("Ignored");
   return InWrite(ctx, [&](StoreTx& tx) -> Result<json> {
     SLAPOS_ASSIGN_OR_RETURN(PartitionRecord p, FindByGuid(tx, guid, g));
@@ -191,9 +212,13 @@ Result<json> PutTitle(Context& ctx, const json& body) {
 }
 
 Result<json> PutInstanceError(Context& ctx, const json& body) {
-  SLAPOS_RETURN_IF_ERROR(ParseGuid(body["instance_guid"]).status());
-  (void)ctx;
-  return Success("Ignored");
+  std::string guid = body["instance_guid"];
+  SLAPOS_ASSIGN_OR_RETURN(InstanceGuid g, ParseGuid(guid));
+  std::string status = ErrorStatus(body["message"].get<std::string>());
+  return InWrite(ctx, [&](StoreTx& tx) -> Result<json> {
+    SLAPOS_RETURN_IF_ERROR(SetInstanceStatus(ctx, tx, guid, g, status));
+    return Success("Error reported");
+  });
 }
 
 Result<json> GetInstanceCertificate(Context&, const json&) {

@@ -38,12 +38,29 @@ struct PartitionRecord {
   std::string connection = "{}";
   std::string sla = "{}";
   int64_t timestamp = 0;  // processing_timestamp, seconds; strictly increases on each change
+  // The last status the node reported ("" = none yet): "#error <message>" or "#access ...".
+  // Written only by StoreTx::SetPartitionStatus; cleared when the partition is freed.
+  std::string access_status;
+  int64_t access_status_at = 0;  // seconds
 };
 
 struct SoftwareRecord {
   std::string computer;
   std::string url;
   std::string requested_state = "available";  // available | destroyed
+  // The node's last report (StoreTx::SetSoftwareReport): "" (none), building, available or
+  // error; `error` is the log of the last error report (capped).
+  std::string reported_state;
+  std::string error;
+  int64_t reported_at = 0;  // seconds
+};
+
+// One usage document (TioXML) a node posted with post.v0.compute_node_usage.
+struct UsageRecord {
+  int64_t id = 0;
+  std::string computer;
+  int64_t received_at = 0;  // seconds
+  std::string tioxml;
 };
 
 struct SharedRecord {
@@ -58,6 +75,8 @@ struct SharedRecord {
   std::string sla = "{}";
   int64_t host_partition_id = 0;
   int64_t timestamp = 0;
+  std::string access_status;  // as PartitionRecord::access_status (StoreTx::SetSharedStatus)
+  int64_t access_status_at = 0;
 };
 
 }  // namespace slapos::master

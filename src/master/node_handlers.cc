@@ -1,8 +1,10 @@
 // Compute node endpoints: format (registration), what a node must deploy, one partition's
-// document, node attributes (WIP extension), and the proxy's no-op node calls.
+// document, node attributes (WIP extension), usage reports, node bang, and the proxy's no-op
+// node calls.
 #include <set>
 
 #include "master/handlers.h"
+#include "slap/usage.h"
 
 namespace slapos::master {
 namespace {
@@ -170,6 +172,44 @@ Result<json> GetNode(Context& ctx, const json& body) {
 
 Result<json> Ignored(Context&, const json&) { return Success("Ignored"); }
 
+// post.v0.compute_node_usage: a TioXML journal (node.md §6.2) kept with the node and the time
+// received, for accounting (read back with `slapos master usage`).
+Result<json> PostUsage(Context& ctx, const json& body) {
+  UsageRecord usage;
+  usage.computer = body["computer_guid"];
+  usage.tioxml = body["tioxml"];
+  Result<slap::UsageJournal> journal = slap::ParseTioXml(usage.tioxml);
+  if (!journal.ok()) {
+    return InvalidArgument("field 'tioxml': not a TioXML journal: " + journal.status().message() +
+                           "; nothing was stored");
+  }
+  usage.received_at = NowSeconds(ctx.env);
+  SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(std::optional<NodeRecord> node, tx.FindNode(usage.computer));
+    if (!node) return PermissionDenied(usage.computer + " is not registered.");
+    return tx.InsertUsage(usage).status();
+  }));
+  return Success("Usage stored");
+}
+
+// put.v0.compute_node_bang: every busy partition of the node is processed again (its
+// processing_timestamp moves forward), as the ERP5 master bangs each instance of the node.
+Result<json> PutNodeBang(Context& ctx, const json& body) {
+  std::string computer = body["computer_guid"];
+  SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(std::optional<NodeRecord> node, tx.FindNode(computer));
+    if (!node) return PermissionDenied(computer + " is not registered.");
+    SLAPOS_ASSIGN_OR_RETURN(std::vector<PartitionRecord> parts, tx.ListPartitions(node->id));
+    for (PartitionRecord& p : parts) {
+      if (!p.busy) continue;
+      p.timestamp = NextTimestamp(ctx.env, p.timestamp);
+      SLAPOS_RETURN_IF_ERROR(tx.UpdatePartition(p));
+    }
+    return Status::OK();
+  }));
+  return Success("Bang handled");
+}
+
 Result<json> NodeCertificate(Context&, const json&) {
   // Node certificates come with the identity work; the proxy answers empty strings too.
   return json{{"key", ""}, {"certificate", ""}};
@@ -193,8 +233,8 @@ void AddNodeEndpoints(std::vector<Endpoint>* out) {
                   &GetComputePartition});
   out->push_back({"/slapos.post.v0.compute_node_certificate", {{Str("computer_guid")}}, &NodeCertificate});
   out->push_back({"/slapos.remove.v0.compute_node_certificate", {{Str("computer_guid")}}, &Ignored});
-  out->push_back({"/slapos.post.v0.compute_node_usage", {{Str("computer_guid"), Str("tioxml")}}, &Ignored});
-  out->push_back({"/slapos.put.v0.compute_node_bang", {{Str("computer_guid"), Str("message")}}, &Ignored});
+  out->push_back({"/slapos.post.v0.compute_node_usage", {{Str("computer_guid"), Str("tioxml")}}, &PostUsage});
+  out->push_back({"/slapos.put.v0.compute_node_bang", {{Str("computer_guid"), Str("message")}}, &PutNodeBang});
   out->push_back({"/slapos.get.v0.compute_node_status", {{Str("computer_guid")}}, &NodeStatus});
   out->push_back({"/slapos.get.v0.hateoas_url", {{}}, &HateoasUrl});
   out->push_back({"/slapos.allDocs.WIP.compute_node_list", {{}}, &ComputeNodeList});

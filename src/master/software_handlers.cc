@@ -36,12 +36,36 @@ Result<json> PutSoftwareReportedState(Context& ctx, const json& body) {
   std::string url = body["software_release_uri"];
   std::string computer = body["computer_guid"];
   std::string state = body["reported_state"];
-  if (state != "destroyed") return Success("Ignored");
-  SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) { return tx.DeleteSoftware(computer, url); }));
-  return Success("Destroyed");
+  if (state == "destroyed") {
+    SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) { return tx.DeleteSoftware(computer, url); }));
+    return Success("Destroyed");
+  }
+  // building / available replace the last report (and its error). A report on an installation
+  // that is not supplied (removed meanwhile) is answered Ignored, as the proxy does.
+  bool found = false;
+  SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(found, tx.SetSoftwareReport(computer, url, state, "", NowSeconds(ctx.env)));
+    return Status::OK();
+  }));
+  return Success(found ? "Reported " + state : "Ignored");
 }
 
-Result<json> PutSoftwareError(Context&, const json&) { return Success("Ignored"); }
+// The build error log is kept (capped) until the next report; the v0 list has no field for
+// it, so it is read through the admin endpoint software_installation_list.
+Result<json> PutSoftwareError(Context& ctx, const json& body) {
+  std::string url = body["software_release_uri"];
+  std::string computer = body["computer_guid"];
+  std::string error = CapReport(body["message"].get<std::string>());
+  SLAPOS_RETURN_IF_ERROR(ctx.store->Write([&](StoreTx& tx) -> Status {
+    SLAPOS_ASSIGN_OR_RETURN(bool found, tx.SetSoftwareReport(computer, url, "error", error, NowSeconds(ctx.env)));
+    if (!found) {
+      return PermissionDenied("No software installation of " + url + " on " + computer +
+                              " found; supply it before reporting its errors");
+    }
+    return Status::OK();
+  }));
+  return Success("Error reported");
+}
 
 }  // namespace
 

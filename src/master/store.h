@@ -71,6 +71,21 @@ class StoreTx {
   virtual Result<std::vector<SharedRecord>> ListSharedByHost(int64_t partition_id) = 0;
   virtual Result<std::vector<SharedRecord>> ListRootShared() = 0;
   virtual Status DeleteSharedByHost(int64_t partition_id) = 0;
+
+  // What nodes report. The status of an instance is its access_status_message ("" = none).
+  virtual Status SetPartitionStatus(int64_t partition_id, const std::string& status, int64_t at) = 0;
+  virtual Status SetSharedStatus(int64_t shared_id, const std::string& status, int64_t at) = 0;
+  // Records a node's report on an installation (reported_state, error log, time); false when
+  // `url` is not supplied to `computer`.
+  virtual Result<bool> SetSoftwareReport(const std::string& computer, const std::string& url,
+                                         const std::string& reported_state, const std::string& error,
+                                         int64_t at) = 0;
+  // Every installation of every computer, by computer then supply order.
+  virtual Result<std::vector<SoftwareRecord>> ListAllSoftware() = 0;
+  virtual Result<int64_t> InsertUsage(const UsageRecord& usage) = 0;
+  // Usage documents of `computer` ("" = every computer) received at or after `since`
+  // (seconds), oldest first, at most `limit`.
+  virtual Result<std::vector<UsageRecord>> ListUsage(const std::string& computer, int64_t since, int64_t limit) = 0;
 };
 
 class Store {
@@ -80,6 +95,9 @@ class Store {
   virtual Status Read(const std::function<Status(StoreTx&)>& fn) = 0;
   // Runs `fn` in a write transaction: committed when fn returns OK, rolled back otherwise.
   virtual Status Write(const std::function<Status(StoreTx&)>& fn) = 0;
+  // A consistent copy of the whole database taken while it serves (the bytes of a standalone
+  // database file), for `slapos master backup`. Blocks other transactions while it copies.
+  virtual Result<std::string> Snapshot() = 0;
 };
 
 }  // namespace slapos::master

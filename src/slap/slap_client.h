@@ -49,6 +49,10 @@ inline constexpr char kComputeNodeList[] = "slapos.allDocs.WIP.compute_node_list
 // This project's extensions (docs/master.md).
 inline constexpr char kSetNodeAttributes[] = "slapos.put.WIP.compute_node_attribute_dict";
 inline constexpr char kGetComputeNode[] = "slapos.get.WIP.compute_node";
+// The master's admin endpoints (this project's; loopback callers only; docs/master.md).
+inline constexpr char kAdminUsageList[] = "slapos-admin/v1/usage_list";
+inline constexpr char kAdminSoftwareInstallationList[] = "slapos-admin/v1/software_installation_list";
+inline constexpr char kAdminBackup[] = "slapos-admin/v1/backup";
 }  // namespace api
 
 struct SlapClientOptions {

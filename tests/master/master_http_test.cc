@@ -114,7 +114,12 @@ TEST_F(MasterHttpTest, EveryEndpointAnswersWithTheSpecFields) {
   EXPECT_EQ(Ok("post.v0.compute_node_certificate", {{"computer_guid", "COMP-0"}}),
             (json{{"key", ""}, {"certificate", ""}}));
   expect_success(Ok("remove.v0.compute_node_certificate", {{"computer_guid", "COMP-0"}}));
-  expect_success(Ok("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal/>"}}));
+  expect_success(Ok("post.v0.compute_node_usage",
+                    {{"computer_guid", "COMP-0"},
+                     {"tioxml", "<journal><transaction type=\"Sale Packing List\"><start_date/><stop_date/><reference/>"
+                                "<currency/><payment_mode/><arrow type=\"Administration\"/><movement><resource>CPU"
+                                "</resource><quantity>1</quantity><price>0</price><VAT/></movement></transaction>"
+                                "</journal>"}}));
   expect_success(Ok("put.v0.compute_node_bang", {{"computer_guid", "COMP-0"}, {"message", "m"}}));
   EXPECT_TRUE(Ok("get.v0.compute_node_status", {{"computer_guid", "COMP-0"}})["text"].is_string());
   EXPECT_EQ(Ok("get.v0.hateoas_url", json::object())["hateoas_url"], "http://127.0.0.1/hateoas/");

@@ -1,152 +1,43 @@
 #include "master/store/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
+#include "master/store/sqlite_schema.h"
+#include "master/store/sqlite_stmt.h"
+#include "util/file.h"
 #include "util/log.h"
 
 namespace slapos::master {
 namespace {
 
-// Schema versions, applied in order; PRAGMA user_version records how many ran. Never edit a
-// shipped entry: append a new one.
-const char* const kMigrations[] = {
-    // 1: nodes, attributes, software, partitions, addresses, shared instances.
-    R"sql(
-CREATE TABLE node (
-  id INTEGER PRIMARY KEY,
-  reference TEXT NOT NULL UNIQUE
-);
-CREATE TABLE node_attribute (
-  node_id INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
-  key TEXT NOT NULL,
-  value TEXT NOT NULL,
-  PRIMARY KEY (node_id, key)
-);
-CREATE TABLE software (
-  id INTEGER PRIMARY KEY,
-  computer TEXT NOT NULL,
-  url TEXT NOT NULL,
-  requested_state TEXT NOT NULL CHECK (requested_state IN ('available', 'destroyed')),
-  UNIQUE (computer, url)
-);
-CREATE TABLE partition (
-  id INTEGER PRIMARY KEY,
-  node_id INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
-  reference TEXT NOT NULL,
-  busy INTEGER NOT NULL DEFAULT 0,
-  title TEXT NOT NULL DEFAULT '',
-  requested_by TEXT NOT NULL DEFAULT '',
-  software_release TEXT NOT NULL DEFAULT '',
-  software_type TEXT NOT NULL DEFAULT '',
-  requested_state TEXT NOT NULL DEFAULT 'started'
-    CHECK (requested_state IN ('started', 'stopped', 'destroyed')),
-  parameters TEXT NOT NULL DEFAULT '{}',
-  connection TEXT NOT NULL DEFAULT '{}',
-  sla TEXT NOT NULL DEFAULT '{}',
-  timestamp INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (node_id, reference)
-);
-CREATE UNIQUE INDEX partition_instance ON partition(title, requested_by) WHERE busy = 1;
-CREATE INDEX partition_free ON partition(node_id, busy, id);
-CREATE INDEX partition_tree ON partition(requested_by) WHERE busy = 1;
-CREATE INDEX partition_host ON partition(software_release) WHERE busy = 1;
-CREATE TABLE partition_address (
-  id INTEGER PRIMARY KEY,
-  partition_id INTEGER NOT NULL REFERENCES partition(id) ON DELETE CASCADE,
-  interface TEXT NOT NULL,
-  address TEXT NOT NULL,
-  netmask TEXT NOT NULL
-);
-CREATE INDEX partition_address_partition ON partition_address(partition_id);
-CREATE TABLE shared_instance (
-  id INTEGER PRIMARY KEY,
-  title TEXT NOT NULL,
-  requested_by TEXT NOT NULL,
-  software_release TEXT NOT NULL,
-  software_type TEXT NOT NULL,
-  requested_state TEXT NOT NULL,
-  parameters TEXT NOT NULL,
-  connection TEXT NOT NULL,
-  sla TEXT NOT NULL,
-  host_partition_id INTEGER NOT NULL REFERENCES partition(id) ON DELETE CASCADE,
-  timestamp INTEGER NOT NULL,
-  UNIQUE (title, requested_by)
-);
-CREATE INDEX shared_host ON shared_instance(host_partition_id);
-)sql",
-    // 2: fewer index writes per allocation. Roots stay out of the tree index; host candidates
-    // for shared instances are found by scanning busy partitions.
-    R"sql(
-DROP INDEX partition_host;
-DROP INDEX partition_tree;
-CREATE INDEX partition_tree ON partition(requested_by) WHERE busy = 1 AND requested_by != '';
-)sql",
-    // 3: free slots in allocation order (node, slot): the allocation query reads the first
-    // entry of a matching node; an allocation only removes one entry.
-    R"sql(
-DROP INDEX partition_free;
-CREATE INDEX partition_free_slot ON partition(node_id, id) WHERE busy = 0;
-)sql",
-};
-
-constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+int SchemaVersion() {
+  int count = 0;
+  SqliteMigrations(&count);
+  return count;
+}
 
 #define SLAPOS_PARTITION_SELECT                                                                      \
   "p.id, p.node_id, n.reference, p.reference, p.busy, p.title, p.requested_by, p.software_release, " \
-  "p.software_type, p.requested_state, p.parameters, p.connection, p.sla, p.timestamp "
+  "p.software_type, p.requested_state, p.parameters, p.connection, p.sla, p.timestamp, p.access_status, "  \
+  "p.access_status_at "
 // The columns ReadPartition reads, without and with the usual FROM clause.
 constexpr const char* kPartitionSelect = SLAPOS_PARTITION_SELECT;
 constexpr const char* kPartitionColumns = SLAPOS_PARTITION_SELECT "FROM partition p JOIN node n ON n.id = p.node_id ";
 #undef SLAPOS_PARTITION_SELECT
 
+constexpr const char* kSoftwareColumns =
+    "computer, url, requested_state, reported_state, error, reported_at FROM software ";
+
 constexpr const char* kSharedColumns =
     "id, title, requested_by, software_release, software_type, requested_state, parameters, connection, sla, "
-    "host_partition_id, timestamp FROM shared_instance ";
-
-// A prepared statement borrowed from the cache; reset on destruction.
-class Stmt {
- public:
-  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  ~Stmt() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  // true = a row is ready; false = done. Errors land in status().
-  bool Step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) error_ = Internal(std::string("database: ") + sqlite3_errmsg(db_));
-    return false;
-  }
-  Status Run() {
-    while (Step()) {
-    }
-    return error_;
-  }
-  const Status& status() const { return error_; }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
-             : std::string();
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* s_;
-  Status error_;
-};
+    "host_partition_id, timestamp, access_status, access_status_at FROM shared_instance ";
 
 PartitionRecord ReadPartition(const Stmt& s) {
   PartitionRecord p;
@@ -164,6 +55,8 @@ PartitionRecord ReadPartition(const Stmt& s) {
   p.connection = s.Text(11);
   p.sla = s.Text(12);
   p.timestamp = s.Int(13);
+  p.access_status = s.Text(14);
+  p.access_status_at = s.Int(15);
   return p;
 }
 
@@ -180,6 +73,8 @@ SharedRecord ReadShared(const Stmt& s) {
   r.sla = s.Text(8);
   r.host_partition_id = s.Int(9);
   r.timestamp = s.Int(10);
+  r.access_status = s.Text(11);
+  r.access_status_at = s.Int(12);
   return r;
 }
 
@@ -302,12 +197,9 @@ class SqliteStore : public Store, public StoreTx {
   }
 
   Result<std::vector<SoftwareRecord>> ListSoftware(const std::string& computer) override {
-    Stmt s = Prepare("SELECT computer, url, requested_state FROM software WHERE computer = ? ORDER BY id");
+    Stmt s = Prepare(std::string("SELECT ") + kSoftwareColumns + "WHERE computer = ? ORDER BY id");
     s.Bind(1, computer);
-    std::vector<SoftwareRecord> out;
-    while (s.Step()) out.push_back(SoftwareRecord{s.Text(0), s.Text(1), s.Text(2)});
-    if (!s.status().ok()) return s.status();
-    return out;
+    return Softwares(s);
   }
 
   Result<std::vector<PartitionRecord>> ListPartitions(int64_t node_id) override {
@@ -500,6 +392,50 @@ class SqliteStore : public Store, public StoreTx {
     return s.Bind(1, partition_id).Run();
   }
 
+  Status SetPartitionStatus(int64_t partition_id, const std::string& status, int64_t at) override {
+    Stmt s = Prepare("UPDATE partition SET access_status = ?, access_status_at = ? WHERE id = ?");
+    return s.Bind(1, status).Bind(2, at).Bind(3, partition_id).Run();
+  }
+
+  Status SetSharedStatus(int64_t shared_id, const std::string& status, int64_t at) override {
+    Stmt s = Prepare("UPDATE shared_instance SET access_status = ?, access_status_at = ? WHERE id = ?");
+    return s.Bind(1, status).Bind(2, at).Bind(3, shared_id).Run();
+  }
+
+  Result<bool> SetSoftwareReport(const std::string& computer, const std::string& url,
+                                 const std::string& reported_state, const std::string& error, int64_t at) override {
+    Stmt s = Prepare("UPDATE software SET reported_state = ?, error = ?, reported_at = ? WHERE computer = ? AND url = ?");
+    SLAPOS_RETURN_IF_ERROR(s.Bind(1, reported_state).Bind(2, error).Bind(3, at).Bind(4, computer).Bind(5, url).Run());
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<std::vector<SoftwareRecord>> ListAllSoftware() override {
+    Stmt s = Prepare(std::string("SELECT ") + kSoftwareColumns + "ORDER BY computer, id");
+    return Softwares(s);
+  }
+
+  Result<int64_t> InsertUsage(const UsageRecord& u) override {
+    Stmt s = Prepare("INSERT INTO usage_report(computer, received_at, tioxml) VALUES (?, ?, ?)");
+    SLAPOS_RETURN_IF_ERROR(s.Bind(1, u.computer).Bind(2, u.received_at).Bind(3, u.tioxml).Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::vector<UsageRecord>> ListUsage(const std::string& computer, int64_t since, int64_t limit) override {
+    Stmt s = Prepare(
+        "SELECT id, computer, received_at, tioxml FROM usage_report WHERE (?1 = '' OR computer = ?1) "
+        "AND received_at >= ?2 ORDER BY received_at, id LIMIT ?3");
+    s.Bind(1, computer).Bind(2, since).Bind(3, limit);
+    std::vector<UsageRecord> out;
+    while (s.Step()) out.push_back(UsageRecord{s.Int(0), s.Text(1), s.Int(2), s.Text(3)});
+    if (!s.status().ok()) return s.status();
+    return out;
+  }
+
+  Result<std::string> Snapshot() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return CopyDatabase();
+  }
+
  private:
   Status Exec(const char* sql) {
     char* err = nullptr;
@@ -511,6 +447,42 @@ class SqliteStore : public Store, public StoreTx {
     return Status::OK();
   }
 
+  // The online backup API copies every page into a temporary file beside the database (the
+  // caller holds mu_, so no transaction runs meanwhile), which is switched to a rollback
+  // journal so that it is one self-contained file; its bytes are returned, the file removed.
+  Result<std::string> CopyDatabase() {
+    std::string tmpl = path_ + ".snapshot-XXXXXX";
+    int fd = mkstemp(tmpl.data());
+    if (fd < 0) {
+      return IOError("backup of " + path_ + ": cannot create a temporary file beside it: " + std::strerror(errno));
+    }
+    close(fd);
+    std::string tmp = tmpl;
+    sqlite3* dest = nullptr;
+    Status st;
+    if (sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      st = IOError("backup of " + path_ + ": cannot open " + tmp + ": " + (dest ? sqlite3_errmsg(dest) : "no memory"));
+    } else {
+      sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_, "main");
+      if (b == nullptr) {
+        st = IOError("backup of " + path_ + ": " + sqlite3_errmsg(dest));
+      } else {
+        int rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) st = IOError("backup of " + path_ + ": " + sqlite3_errstr(rc));
+      }
+      if (st.ok() && sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        st = IOError("backup of " + path_ + ": " + sqlite3_errmsg(dest));
+      }
+    }
+    sqlite3_close(dest);
+    Result<std::string> bytes = st.ok() ? ReadFile(tmp) : Result<std::string>(st);
+    unlink(tmp.c_str());
+    unlink((tmp + "-journal").c_str());
+    unlink((tmp + "-wal").c_str());
+    return bytes;
+  }
+
   Status Migrate() {
     int version = 0;
     {
@@ -518,6 +490,9 @@ class SqliteStore : public Store, public StoreTx {
       if (s.Step()) version = static_cast<int>(s.Int(0));
       SLAPOS_RETURN_IF_ERROR(s.status());
     }
+    int count = 0;
+    const char* const* migrations = SqliteMigrations(&count);
+    const int kSchemaVersion = count;
     if (version > kSchemaVersion) {
       return FailedPrecondition("database " + path_ + " has schema version " + std::to_string(version) +
                                 " but this slapos knows only up to " + std::to_string(kSchemaVersion) +
@@ -525,7 +500,7 @@ class SqliteStore : public Store, public StoreTx {
     }
     for (int v = version; v < kSchemaVersion; ++v) {
       SLAPOS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-      Status st = Exec(kMigrations[v]);
+      Status st = Exec(migrations[v]);
       if (st.ok()) st = Exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
       if (!st.ok()) {
         Exec("ROLLBACK");
@@ -563,6 +538,13 @@ class SqliteStore : public Store, public StoreTx {
     s.Bind(1, arg);
     std::vector<PartitionRecord> out;
     while (s.Step()) out.push_back(ReadPartition(s));
+    if (!s.status().ok()) return s.status();
+    return out;
+  }
+
+  static Result<std::vector<SoftwareRecord>> Softwares(Stmt& s) {
+    std::vector<SoftwareRecord> out;
+    while (s.Step()) out.push_back(SoftwareRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)});
     if (!s.status().ok()) return s.status();
     return out;
   }
@@ -609,7 +591,7 @@ class SqliteStore : public Store, public StoreTx {
 
 }  // namespace
 
-int SqliteSchemaVersion() { return kSchemaVersion; }
+int SqliteSchemaVersion() { return SchemaVersion(); }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   auto store = std::make_unique<SqliteStore>(path);

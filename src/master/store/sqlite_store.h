@@ -18,4 +18,8 @@ int SqliteSchemaVersion();
 // Errors name the file and what to do.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
+// Checks a database file that no master uses (a backup): opens it read-only, runs
+// PRAGMA integrity_check and returns its schema version. Errors name the file.
+Result<int> CheckSqliteFile(const std::string& path);
+
 }  // namespace slapos::master
