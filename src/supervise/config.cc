@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "util/file.h"
 #include "util/ini.h"
@@ -45,7 +48,7 @@ struct ConfigCache::Impl {
     std::string context;  // ContextKey() when parsed
     Items items;
   };
-  std::map<std::string, Entry> files;  // by path
+  std::unordered_map<std::string, Entry> files;  // by path
   size_t hits = 0, parses = 0;
 };
 
@@ -337,14 +340,14 @@ Status Collect(const std::string& path, std::string text, int depth, const Confi
   for (const std::string& pattern : patterns) {
     std::string p = AbsPath(here, pattern);
     glob_t g{};
-    int rc = glob(p.c_str(), 0, nullptr, &g);
+    int rc = glob(p.c_str(), GLOB_MARK, nullptr, &g);  // directories end with '/'; no stat each
     if (rc == 0)
       for (size_t i = 0; i < g.gl_pathc; ++i) found.push_back(g.gl_pathv[i]);
     globfree(&g);
   }
   std::sort(found.begin(), found.end());
   for (const std::string& name : found) {
-    if (IsDirectory(name)) continue;
+    if (name.ends_with('/')) continue;
     auto content = ReadFile(name);
     Status st = content.ok() ? Collect(name, std::move(*content), depth + 1, cache, files)
                              : content.status().WithContext("reading supervisor config");
@@ -532,10 +535,11 @@ Result<Config> Build(const std::string& path, std::vector<LoadedFile>& files, co
       items.push_back(&uncached.back());
     }
   }
-  if (cache)  // forget the files that are gone
-    std::erase_if(cache->files, [&](const auto& kv) {
-      return std::none_of(files.begin(), files.end(), [&](const LoadedFile& f) { return f.path == kv.first; });
-    });
+  if (cache) {  // forget the files that are gone
+    std::unordered_set<std::string_view> seen;
+    for (const LoadedFile& f : files) seen.insert(f.path);
+    std::erase_if(cache->files, [&](const auto& kv) { return !seen.count(kv.first); });
+  }
 
   std::map<std::string, const ConfigCache::Impl::ProgramItem*> programs;  // program name -> its section
   for (const auto* fi : items)
