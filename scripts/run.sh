@@ -10,7 +10,9 @@
 #   --master-only   the old behaviour: only a master on SQLite, in the foreground (no root needed)
 #   --help
 # Environment: BUILD_DIR (build), SLAPOS_RUN_TIMEOUT (seconds to wait for hello, 900),
-#   SLAPOS_LOCAL_OPTIONS (extra options for `slapos configure local`, e.g. "--master-port 5001"),
+#   SLAPOS_LOCAL_OPTIONS (extra options for `slapos configure local`, e.g. "--master-port 5001" on
+#     a first run, or "--partition-number 40" to grow an existing setup in place; options kept
+#     by the setup need not be repeated),
 #   SLAPOS_NO_BUILD=1 (skip install and build: use the slapos already built in $BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -33,7 +33,8 @@ int RunLocal(const std::vector<std::string>& args) {
   std::string default_client = std::string(home && *home ? home : "/root") + "/.slapos/slapos-client.cfg";
   CLI::App app{"Set up a whole SlapOS on this machine: a master (SQLite) and a node with its partitions, both run "
                "by the node's supervisor, on a bridge interface of its own. Rerun it to check and repair the "
-               "setup (it changes nothing when all is in place); --remove removes everything it created.",
+               "setup (it changes nothing when all is in place), or with a larger --partition-number to add "
+               "partitions in place (nothing else is restarted); --remove removes everything it created.",
                "slapos configure local"};
   bool remove = false;
   app.add_flag("--remove", remove,
@@ -50,7 +51,8 @@ int RunLocal(const std::vector<std::string>& args) {
       {"ipv4-local-network", &o.ipv4_local_network,
        "partitions' local IPv4 network (default: the first of 10.44.0.0/16, 10.45.0.0/16, ... free of routes)"},
       {"ipv6-prefix", &o.ipv6_prefix, "partitions' IPv6 network (default: a ULA /64 derived from /etc/machine-id)"},
-      {"partition-number", &partitions, "number of partitions"},
+      {"partition-number", &partitions,
+       "number of partitions; on an existing setup a larger number adds partitions in place (never fewer)"},
       {"master-host", &o.master_host, "IPv4 address the master listens on"},
       {"master-port", &port, "TCP port of the master"},
       {"computer-id", &o.computer_id, "the node's id on the master"},

@@ -202,28 +202,81 @@ Result<std::string> ChooseIpv6Prefix(const std::vector<std::string>& routes, con
   return FailedPrecondition("no free IPv6 ULA /64 found; give one with --ipv6-prefix");
 }
 
+std::string WhyOptionIsFixed(const std::string& option) {
+  static const std::map<std::string, std::string> kWhy = {
+      {"interface-name", "the partitions' addresses are on this interface"},
+      {"ipv4-local-network", "every partition has an address in this network, known to the master and the instances"},
+      {"ipv6-prefix", "every partition has an address and a range in this network, known to the master and the "
+                      "instances"},
+      {"master-host", "the node, the client and every deployed instance reach the master at this address"},
+      {"master-port", "the node, the client and every deployed instance reach the master at this address"},
+      {"computer-id", "the master knows this node and its partitions by this id"},
+      {"slapos-instance-root", "the partitions and the supervisor's files are there"},
+      {"slapos-software-root", "the built software releases are there"},
+      {"slapos-buildout-directory", "the node's saved definition (slapos.json) and pidfiles are there"},
+      {"slapos-configuration-directory", "the setup is recorded there"},
+      {"state-directory", "the master database is there"},
+      {"partition-base-name", "the existing partitions have these names"},
+      {"user-base-name", "the existing partitions' users have these names"},
+      {"software-user", "the software releases belong to this user"},
+  };
+  auto it = kWhy.find(option);
+  return it == kWhy.end() ? std::string() : it->second;  // partition-number (upwards), client-configuration
+}
+
 Result<LocalSetupPlan> PlanLocalSetup(const LocalSetupOptions& given, const LocalHostFacts& facts) {
   LocalSetupPlan plan;
   LocalSetupOptions o = given;
   if (facts.recorded) {
     SLAPOS_ASSIGN_OR_RETURN(LocalSetupRecord rec, ParseRecord(*facts.recorded, facts.recorded_path));
     auto mine = OptionList(o), theirs = OptionList(rec.options);
-    std::vector<std::string> diffs;
+    std::vector<std::string> refused;
     for (size_t i = 0; i < mine.size(); ++i) {
       const auto& [name, value] = mine[i];
+      const std::string& old = theirs[i].second;
       if (!o.explicit_options.count(name)) {
-        SLAPOS_RETURN_IF_ERROR(SetOption(&o, name, theirs[i].second));
-      } else if (value != theirs[i].second) {
-        diffs.push_back("--" + name + " " + value + " (the setup has " +
-                        (theirs[i].second.empty() ? std::string("none") : theirs[i].second) + ")");
+        SLAPOS_RETURN_IF_ERROR(SetOption(&o, name, old));
+        continue;
+      }
+      if (value == old) continue;
+      std::string asked = "--" + name + " " + value + " (the setup has " + (old.empty() ? std::string("none") : old);
+      std::string why = WhyOptionIsFixed(name);
+      if (name == "partition-number" && o.partition_amount < rec.options.partition_amount)
+        why = "partitions are only ever added, never removed: a partition may hold an instance and its data; give " +
+              old + " or more";
+      if (!why.empty()) {
+        refused.push_back(asked + ": " + why + ")");
+      } else if (name != "partition-number") {  // (more partitions: said below, with the resolved names)
+        plan.changed_in_place.push_back("--" + name + " " + old + " -> " + value);
       }
     }
-    if (!diffs.empty())
-      return FailedPrecondition("a local setup already exists (" + facts.recorded_path + ") with other options: " +
-                                Join(diffs, ", ") +
-                                ". Rerun without those options to keep it, or remove it first with "
+    if (!refused.empty())
+      return FailedPrecondition("a local setup already exists (" + facts.recorded_path +
+                                ") and these options cannot change in place: " + Join(refused, "; ") +
+                                ". Nothing was changed. Rerun without them to keep the setup (more partitions and "
+                                "another --client-configuration are changed in place), or remove it first with "
                                 "'slapos configure local --remove' (this deletes its partitions and the master "
-                                "database)");
+                                "database) and set it up again with the new values");
+    if (o.partition_amount > rec.options.partition_amount) {
+      plan.changed_in_place.insert(
+          plan.changed_in_place.begin(),
+          "--partition-number " + std::to_string(rec.options.partition_amount) + " -> " +
+              std::to_string(o.partition_amount) + ": node format adds " + o.partition_base_name +
+              std::to_string(rec.options.partition_amount) + " to " + o.partition_base_name +
+              std::to_string(o.partition_amount - 1));
+      auto net = ParseIpv4Network(o.ipv4_local_network);
+      if (net.ok()) {
+        int64_t room = ((int64_t{1} << (32 - net->prefixlen)) - 2) / 2;
+        if (o.partition_amount > room)
+          return FailedPrecondition("--partition-number " + std::to_string(o.partition_amount) +
+                                    ": the setup's IPv4 network " + o.ipv4_local_network + " has room for " +
+                                    std::to_string(room) +
+                                    " partitions at most (two addresses each) and cannot change in place. Nothing "
+                                    "was changed. Give at most " + std::to_string(room) +
+                                    ", or remove the setup with 'slapos configure local --remove' and set it up "
+                                    "again with a larger --ipv4-local-network");
+      }
+    }
     plan.rerun = true;
   }
   if (o.client_config.empty()) return InvalidArgument("no client configuration path (is $HOME set?)");

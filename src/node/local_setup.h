@@ -64,7 +64,10 @@ struct LocalSetupPlan {
   std::string supervisor_programs_path;  // instance_root/etc/supervisord.conf.d/slapos-local.conf
   std::string ipv6_interface_address;    // prefix::1, put on the interface
   int ipv6_prefixlen = 64;
-  bool rerun = false;  // a recorded setup exists and matches
+  bool rerun = false;  // a recorded setup exists (its options are kept or changed in place)
+  // Options of a recorded setup that this run changes in place, one line each for the user
+  // ("--partition-number 10 -> 40: node format adds the new partitions"); empty otherwise.
+  std::vector<std::string> changed_in_place;
   std::vector<PlannedFile> files;       // slapos.cfg, client config (not the programs file)
   std::string supervisor_programs;      // content of supervisor_programs_path
   // The same without the node daemon: in place until the first `node format` is done, so the
@@ -86,9 +89,16 @@ Result<std::string> ChooseIpv6Prefix(const std::vector<std::string>& routes, con
 // Whether two "addr/len" networks of the same family overlap; errors on unparsable input.
 Result<bool> NetworksOverlap(const std::string& a, const std::string& b);
 
-// Resolves the options against the recorded setup (a rerun keeps the recorded value of every
-// option not given explicitly; an explicit option that differs is an error naming the option,
-// both values, and `slapos configure local --remove`), validates, and renders every file.
+// Whether an option (its --name without dashes) of an existing setup may change in place: ""
+// when it may (partition-number: upwards only), else the reason it may not.
+std::string WhyOptionIsFixed(const std::string& option);
+
+// Resolves the options against the recorded setup, validates, and renders every file. A rerun
+// keeps the recorded value of every option not given explicitly. An explicit option that
+// differs changes the setup in place when that is safe: more partitions (format adds them),
+// another client configuration file. Any other difference (fewer partitions, networks, names,
+// paths, the master's address...) refuses the whole run: the error names each option, both
+// values, why it cannot change, and `slapos configure local --remove`.
 Result<LocalSetupPlan> PlanLocalSetup(const LocalSetupOptions& options, const LocalHostFacts& facts);
 
 // The files' contents (exposed for tests and docs).

@@ -91,6 +91,14 @@ Result<LocalSetupResult> ApplyLocalSetup(const LocalSetupPlan& plan, LocalHost& 
   SLAPOS_ASSIGN_OR_RETURN(auto recorded_text, host.ReadFileIfExists(plan.recorded_path));
   if (recorded_text) {
     SLAPOS_ASSIGN_OR_RETURN(record, ParseRecord(*recorded_text, plan.recorded_path));
+    // Another client configuration path: never over a file someone else wrote.
+    if (record.options.client_config != o.client_config) {
+      SLAPOS_ASSIGN_OR_RETURN(auto existing, host.ReadFileIfExists(o.client_config));
+      if (existing && *existing != RenderClientCfg(plan))
+        return FailedPrecondition("--client-configuration " + o.client_config +
+                                  ": the file exists already and was not written by configure local. Nothing was "
+                                  "changed. Move it away or give another path");
+    }
   } else {
     SLAPOS_RETURN_IF_ERROR(Preflight(plan, host));
     record.created_interface = true;
@@ -113,6 +121,7 @@ Result<LocalSetupResult> ApplyLocalSetup(const LocalSetupPlan& plan, LocalHost& 
     SLAPOS_RETURN_IF_ERROR(host.WriteFile(plan.recorded_path, record_text, 0644));
     changes.push_back("recorded the setup in " + plan.recorded_path);
   }
+  for (const auto& line : plan.changed_in_place) changes.push_back("changed in place: " + line);
 
   // 2. Directories.
   for (const auto& dir : plan.directories)

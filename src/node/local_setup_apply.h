@@ -57,7 +57,8 @@ class LocalHost {
   virtual Status WaitMaster(const std::string& url, const std::string& log_path) = 0;
 
   // `slapos node format --now --cfg F` / `slapos node unformat --yes --cfg F` in a child
-  // process: its output, or an error carrying it.
+  // process: its output, or an error carrying it. RunFormat first waits for a format of the same
+  // F already running (e.g. the node daemon's), so that two never run at once.
   virtual Result<std::string> RunFormat(const std::string& slapos_cfg) = 0;
   virtual Result<std::string> RunUnformat(const std::string& slapos_cfg) = 0;
 };
@@ -78,7 +79,9 @@ struct LocalSetupResult {
 // non-empty instance/software root, an existing interface of that name, a busy master port are
 // refused before anything is changed), records what it will create, then creates or repairs:
 // directories, bridge and its IPv6 address, slapos.cfg, client configuration, supervisor with
-// the master (and node daemon) programs, waits for the master, runs `node format`.
+// the master (and node daemon) programs, waits for the master, runs `node format`. On a setup
+// changed in place (plan.changed_in_place: more partitions), the same steps rewrite slapos.cfg
+// and let format add the partitions; the supervisor, master and daemon keep running.
 Result<LocalSetupResult> ApplyLocalSetup(const LocalSetupPlan& plan, LocalHost& host);
 
 // Removes everything the recorded setup created: supervisor and every process under it,

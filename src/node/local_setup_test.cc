@@ -160,12 +160,102 @@ TEST(ConfigureLocalPlanTest, RerunKeepsRecordedValuesAndRefusesExplicitDifferenc
   o.partition_amount = 10;
   o.explicit_options.insert("partition-number");
   EXPECT_TRUE(PlanLocalSetup(o, facts).ok());
-  o.partition_amount = 20;
+  // Another value of an option that cannot change in place: a clear error naming it, both
+  // values, why, and --remove.
+  o.computer_id = "other";
+  o.explicit_options.insert("computer-id");
   auto diff = PlanLocalSetup(o, facts);
   ASSERT_FALSE(diff.ok());
-  EXPECT_NE(diff.status().message().find("--partition-number 20 (the setup has 10)"), std::string::npos)
+  EXPECT_NE(diff.status().message().find("--computer-id other (the setup has local_computer: the master knows"),
+            std::string::npos)
       << diff.status().message();
   EXPECT_NE(diff.status().message().find("slapos configure local --remove"), std::string::npos);
+  EXPECT_NE(diff.status().message().find("Nothing was changed"), std::string::npos);
+}
+
+LocalHostFacts RecordedFacts(const LocalSetupOptions& options) {
+  auto first = PlanLocalSetup(options, Facts());
+  EXPECT_TRUE(first.ok()) << first.status().ToString();
+  LocalSetupRecord rec;
+  rec.options = first->options;
+  auto facts = Facts();
+  facts.recorded = RenderRecord(rec);
+  return facts;
+}
+
+LocalSetupOptions Given(std::initializer_list<std::pair<const char*, std::string>> given) {
+  auto o = Options();
+  for (const auto& [name, value] : given) {
+    o.explicit_options.insert(name);
+    std::string n = name;
+    if (n == "partition-number") o.partition_amount = std::stoi(value);
+    else if (n == "master-port") o.master_port = std::stoi(value);
+    else if (n == "client-configuration") o.client_config = value;
+    else if (n == "ipv4-local-network") o.ipv4_local_network = value;
+    else if (n == "interface-name") o.interface_name = value;
+    else if (n == "slapos-instance-root") o.instance_root = value;
+    else ADD_FAILURE() << "test helper: unknown option " << n;
+  }
+  return o;
+}
+
+TEST(ConfigureLocalPlanTest, MorePartitionsChangeInPlace) {
+  auto facts = RecordedFacts(Options());
+  auto grown = PlanLocalSetup(Given({{"partition-number", "40"}}), facts);
+  ASSERT_TRUE(grown.ok()) << grown.status().ToString();
+  EXPECT_TRUE(grown->rerun);
+  ASSERT_EQ(grown->changed_in_place.size(), 1u);
+  EXPECT_EQ(grown->changed_in_place[0], "--partition-number 10 -> 40: node format adds slappart10 to slappart39");
+  EXPECT_NE(RenderSlaposCfg(*grown).find("partition_amount = 40\n"), std::string::npos);
+  // Everything else is the recorded setup's: same networks, same programs.
+  auto same = PlanLocalSetup(Options(), facts);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->changed_in_place.empty());
+  EXPECT_EQ(grown->options.ipv4_local_network, same->options.ipv4_local_network);
+  EXPECT_EQ(grown->options.ipv6_prefix, same->options.ipv6_prefix);
+  EXPECT_EQ(grown->supervisor_programs, same->supervisor_programs);
+}
+
+TEST(ConfigureLocalPlanTest, FewerPartitionsAreRefusedBecausePartitionsAreOnlyAdded) {
+  auto facts = RecordedFacts(Options());
+  auto fewer = PlanLocalSetup(Given({{"partition-number", "5"}}), facts);
+  ASSERT_FALSE(fewer.ok());
+  const std::string& m = fewer.status().message();
+  EXPECT_NE(m.find("--partition-number 5 (the setup has 10: partitions are only ever added"), std::string::npos) << m;
+  EXPECT_NE(m.find("give 10 or more"), std::string::npos) << m;
+}
+
+TEST(ConfigureLocalPlanTest, EveryRefusedOptionIsNamedAtOnce) {
+  auto facts = RecordedFacts(Options());
+  auto r = PlanLocalSetup(Given({{"partition-number", "40"},
+                                 {"master-port", "5001"},
+                                 {"interface-name", "slapos1"},
+                                 {"slapos-instance-root", "/srv/other"}}),
+                          facts);
+  ASSERT_FALSE(r.ok());
+  const std::string& m = r.status().message();
+  for (const char* part : {"--master-port 5001 (the setup has 5000: ", "--interface-name slapos1 (the setup has slapos0: ",
+                           "--slapos-instance-root /srv/other (the setup has /srv/slapgrid: "})
+    EXPECT_NE(m.find(part), std::string::npos) << part << "\n" << m;
+  EXPECT_EQ(m.find("--partition-number"), std::string::npos) << "growing alone is allowed: " << m;
+}
+
+TEST(ConfigureLocalPlanTest, GrowingBeyondTheRecordedNetworkIsRefused) {
+  auto facts = RecordedFacts(Given({{"ipv4-local-network", "10.99.0.0/26"}}));  // 62 addresses: 31 partitions
+  EXPECT_TRUE(PlanLocalSetup(Given({{"partition-number", "31"}}), facts).ok());
+  auto r = PlanLocalSetup(Given({{"partition-number", "32"}}), facts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("10.99.0.0/26 has room for 31 partitions at most"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(ConfigureLocalPlanTest, AnotherClientConfigurationChangesInPlace) {
+  auto facts = RecordedFacts(Options());
+  auto r = PlanLocalSetup(Given({{"client-configuration", "/home/ada/.slapos/slapos-client.cfg"}}), facts);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->changed_in_place.size(), 1u);
+  EXPECT_EQ(r->changed_in_place[0],
+            "--client-configuration /root/.slapos/slapos-client.cfg -> /home/ada/.slapos/slapos-client.cfg");
 }
 
 TEST(ConfigureLocalPlanTest, SupervisorProgramsRunTheMasterAndTheDaemonWhenThere) {
@@ -351,6 +441,71 @@ TEST(ConfigureLocalApplyTest, RerunRepairsWhatIsMissing) {
   EXPECT_NE(all.find("added "), std::string::npos) << all;
   EXPECT_NE(all.find("wrote /root/.slapos/slapos-client.cfg"), std::string::npos) << all;
   EXPECT_NE(all.find("started slapos-master"), std::string::npos) << all;
+}
+
+TEST(ConfigureLocalApplyTest, GrowingRewritesSlaposCfgAndFormatsWithoutRestartingAnything) {
+  FakeLocalHost host;
+  ASSERT_TRUE(SetUpLocal(host, Options(), true).ok());
+  auto programs = host.files["/srv/slapgrid/etc/supervisord.conf.d/slapos-local.conf"];
+  auto client = host.files["/root/.slapos/slapos-client.cfg"];
+  host.log.clear();
+  auto o = Options();
+  o.partition_amount = 40;
+  o.explicit_options.insert("partition-number");
+  auto grown = SetUpLocal(host, o, true);
+  ASSERT_TRUE(grown.ok()) << grown.status().ToString();
+  std::string all = Join(grown->changes, "\n");
+  EXPECT_NE(all.find("changed in place: --partition-number 10 -> 40"), std::string::npos) << all;
+  EXPECT_NE(all.find("rewrote /etc/opt/slapos/slapos.cfg"), std::string::npos) << all;
+  EXPECT_EQ(all.find("started"), std::string::npos) << "nothing is (re)started: " << all;
+  EXPECT_NE(host.files["/etc/opt/slapos/slapos.cfg"].find("partition_amount = 40\n"), std::string::npos);
+  EXPECT_NE(host.files["/etc/opt/slapos/configure-local.cfg"].find("partition-number = 40\n"), std::string::npos);
+  EXPECT_EQ(host.files["/srv/slapgrid/etc/supervisord.conf.d/slapos-local.conf"], programs);
+  EXPECT_EQ(host.files["/root/.slapos/slapos-client.cfg"], client);
+  EXPECT_EQ(host.running, (std::set<std::string>{"slapos-master", "slapos-node"}));
+  EXPECT_EQ(host.formats, 2);
+  // The grown setup is the recorded one now: a bare rerun keeps 40; 39 is refused.
+  auto again = SetUpLocal(host, Options(), true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->changes.empty()) << Join(again->changes, "\n");
+  o.partition_amount = 39;
+  auto files = host.files;
+  auto fewer = SetUpLocal(host, o, true);
+  ASSERT_FALSE(fewer.ok());
+  EXPECT_NE(fewer.status().message().find("the setup has 40"), std::string::npos) << fewer.status().message();
+  EXPECT_EQ(host.files, files);
+  // --remove knows the 40 partition users.
+  host.kills = 0;
+  ASSERT_TRUE(RemoveLocalSetup("/etc/opt/slapos", host).ok());
+  EXPECT_EQ(host.kills, 41);
+}
+
+TEST(ConfigureLocalApplyTest, AnotherClientConfigurationIsWrittenAndRemovedWithTheRest) {
+  FakeLocalHost host;
+  auto dirs_before = host.dirs;
+  ASSERT_TRUE(SetUpLocal(host).ok());
+  auto o = Options();
+  o.client_config = "/root/ada/.slapos/slapos-client.cfg";
+  o.explicit_options.insert("client-configuration");
+  // A file of someone else's at that path: refused, nothing changed.
+  host.dirs.insert("/root/ada");
+  host.dirs.insert("/root/ada/.slapos");
+  host.files[o.client_config] = "[slapos]\nmaster_url = https://elsewhere\n";
+  auto files = host.files;
+  auto refused = SetUpLocal(host, o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("exists already and was not written by configure local"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(host.files, files);
+  host.RemoveAll("/root/ada");
+  auto moved = SetUpLocal(host, o);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_NE(host.files[o.client_config].find("master_url = http://127.0.0.1:5000"), std::string::npos);
+  EXPECT_TRUE(host.files.count("/root/.slapos/slapos-client.cfg"));  // the old one is kept
+  ASSERT_TRUE(RemoveLocalSetup("/etc/opt/slapos", host).ok());
+  EXPECT_TRUE(host.files.empty()) << host.files.begin()->first;
+  EXPECT_EQ(host.dirs, dirs_before);
 }
 
 TEST(ConfigureLocalApplyTest, ForeignStateIsRefusedBeforeAnyChange) {

@@ -1,6 +1,7 @@
 // `slapos configure local` for real, as root: a whole setup with non-default paths, names,
 // interface and port (so it never meets this machine's own setup or other tests), its rerun,
-// a refused change of options, and --remove leaving nothing behind.
+// growing it in place (more partitions while everything keeps running), refused changes of
+// options, and --remove leaving nothing behind.
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -8,12 +9,14 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <string>
 #include <vector>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
+#include "supervise/client.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -24,15 +27,14 @@ namespace {
 
 using e2e::Exec;
 
-class ConfigureLocalE2ETest : public ::testing::Test {
+class ConfigureLocalE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates users, a bridge interface and addresses";
+    UseTag("cl");
     int id = getpid() % 100000;
-    tag = "cl" + std::to_string(id);
     iface = tag + "br";
     port = testing::PickFreePort();
-    chmod(dir.path().c_str(), 0755);
     base = {testing::SlaposBinary(), "configure", "local",
             "--interface-name", iface,
             "--ipv4-local-network", "10." + std::to_string(150 + id % 50) + ".0.0/16",
@@ -48,13 +50,12 @@ class ConfigureLocalE2ETest : public ::testing::Test {
             "--partition-base-name", tag + "p",
             "--user-base-name", tag + "u",
             "--software-user", tag + "s"};
-  }
-  void TearDown() override {
-    if (tag.empty()) return;
-    if (PathExists(dir.Join("etc/configure-local.cfg")))
-      Exec({testing::SlaposBinary(), "configure", "local", "--remove", "--slapos-configuration-directory",
-            dir.Join("etc")});
-    if (PathExists("/sys/class/net/" + iface)) Exec({"ip", "link", "del", iface});
+    Defer([this] {
+      if (PathExists(dir.Join("etc/configure-local.cfg")))
+        Exec({testing::SlaposBinary(), "configure", "local", "--remove", "--slapos-configuration-directory",
+              dir.Join("etc")});
+      if (PathExists("/sys/class/net/" + iface)) Exec({"ip", "link", "del", iface});
+    });
   }
   std::vector<std::string> Cmd(std::vector<std::string> extra = {}) {
     std::vector<std::string> v = base;
@@ -67,6 +68,14 @@ class ConfigureLocalE2ETest : public ::testing::Test {
     long long v = 0;
     return text.ok() && ParseInt64(Trim(*text), &v) ? static_cast<pid_t>(v) : 0;
   }
+  // The pid of a program of the node's supervisor (0 when not running).
+  pid_t ProgramPid(const std::string& name) {
+    auto c = supervise::SupervisorClient::Open("unix://" + dir.Join("srv/sv.sock"));
+    if (!c.ok()) return 0;
+    auto info = c->CallOrError("supervisor.getProcessInfo", {supervise::Value::String(name)});
+    if (!info.ok() || info->GetString("statename") != "RUNNING") return 0;
+    return static_cast<pid_t>(info->GetInt("pid"));
+  }
   bool MasterAnswers() {
     ProcessResult r = Exec({testing::SlaposBinary(), "computer", "list", "--master-url",
                             "http://127.0.0.1:" + std::to_string(port)},
@@ -74,9 +83,7 @@ class ConfigureLocalE2ETest : public ::testing::Test {
     return r.exit_code == 0 && r.output.find("COMP-" + tag) != std::string::npos;
   }
 
-  testing::TempDir dir{"configure-local-e2e"};
-  std::string tag, iface;
-  int port = 0;
+  std::string iface;
   std::vector<std::string> base;
 };
 
@@ -126,12 +133,20 @@ TEST_F(ConfigureLocalE2ETest, SetupRerunRefusedChangeRemove) {
   ASSERT_EQ(bare.exit_code, 0) << bare.output;
   EXPECT_NE(bare.output.find("nothing changed"), std::string::npos) << bare.output;
 
-  // Other options on an existing setup: a clear error, nothing changed.
-  ProcessResult other = Exec(Cmd({"--partition-number", "5"}));
-  EXPECT_NE(other.exit_code, 0);
-  EXPECT_NE(other.output.find("--partition-number 5 (the setup has 3)"), std::string::npos) << other.output;
+  // Options that cannot change in place: a clear error, nothing changed.
+  ProcessResult other = Exec(Cmd({"--partition-number", "2"}));
+  EXPECT_EQ(other.exit_code, 1) << other.output;
+  EXPECT_NE(other.output.find("--partition-number 2 (the setup has 3: partitions are only ever added"),
+            std::string::npos)
+      << other.output;
   EXPECT_NE(other.output.find("--remove"), std::string::npos) << other.output;
+  ProcessResult id = Exec({testing::SlaposBinary(), "configure", "local", "--slapos-configuration-directory",
+                           dir.Join("etc"), "--computer-id", "OTHER-" + tag});
+  EXPECT_EQ(id.exit_code, 1) << id.output;
+  EXPECT_NE(id.output.find("--computer-id OTHER-" + tag + " (the setup has COMP-" + tag), std::string::npos)
+      << id.output;
   EXPECT_EQ(*ReadFile(dir.Join("etc/slapos.cfg")), cfg_before);
+  EXPECT_EQ(SupervisorPid(), supervisor);
   EXPECT_FALSE(UserExists(tag + "u3"));
 
   // --remove leaves nothing behind.
@@ -154,6 +169,92 @@ TEST_F(ConfigureLocalE2ETest, SetupRerunRefusedChangeRemove) {
                               "--slapos-configuration-directory", dir.Join("etc")});
   EXPECT_EQ(twice.exit_code, 0) << twice.output;
   EXPECT_NE(twice.output.find("nothing to remove"), std::string::npos) << twice.output;
+}
+
+TEST_F(ConfigureLocalE2ETest, GrowsInPlaceWhileEverythingKeepsRunning) {
+  ProcessResult first = Exec(Cmd({"--partition-number", "3"}));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  // What runs now: the supervisor, the master, the node daemon (when this slapos has one), and
+  // a process of partition 0's user; and what partition 0 holds.
+  pid_t supervisor = SupervisorPid(), master_pid = ProgramPid("slapos-master");
+  ASSERT_GT(supervisor, 0);
+  ASSERT_GT(master_pid, 0);
+  bool daemon = first.output.find("no 'node daemon'") == std::string::npos;
+  pid_t daemon_pid = 0;
+  if (daemon) {  // RUNNING once up for startsecs (1 s)
+    ASSERT_TRUE(testing::WaitFor([&] { return (daemon_pid = ProgramPid("slapos-node")) > 0; }, 15)) << first.output;
+  }
+  passwd* pw0 = getpwnam((tag + "u0").c_str());
+  ASSERT_NE(pw0, nullptr);
+  uid_t uid0 = pw0->pw_uid;
+  ProcessOptions sleeper;
+  sleeper.argv = {"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"};
+  sleeper.uid = uid0;
+  sleeper.cwd = "/";
+  auto bg = RunProcess(sleeper);
+  ASSERT_TRUE(bg.ok() && bg->success());
+  long long sleep_pid = 0;
+  ASSERT_TRUE(ParseInt64(Trim(bg->output), &sleep_pid)) << bg->output;
+  // (--remove, here or at TearDown, kills what the partition users still run.)
+  std::string data = dir.Join("srv/" + tag + "p0/data");
+  ASSERT_TRUE(WriteFileAtomic(data, "kept").ok());
+  auto def_before = nlohmann::json::parse(*ReadFile(dir.Join("opt/slapos.json")));
+  ASSERT_EQ(def_before["partition_list"].size(), 3u);
+
+  // More partitions: slapos.cfg says 5, format added partitions 3 and 4, nothing restarted.
+  ProcessResult grown = Exec(Cmd({"--partition-amount", "5"}));
+  ASSERT_EQ(grown.exit_code, 0) << grown.output;
+  EXPECT_NE(grown.output.find("changed in place: --partition-number 3 -> 5"), std::string::npos) << grown.output;
+  EXPECT_NE(ReadFile(dir.Join("etc/slapos.cfg"))->find("partition_amount = 5\n"), std::string::npos);
+  for (int i = 3; i < 5; ++i) {
+    SCOPED_TRACE(i);
+    passwd* pw = getpwnam((tag + "u" + std::to_string(i)).c_str());
+    ASSERT_NE(pw, nullptr);
+    struct stat st{};
+    ASSERT_EQ(stat(dir.Join("srv/" + tag + "p" + std::to_string(i)).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0750u);
+    EXPECT_EQ(st.st_uid, pw->pw_uid);
+  }
+  auto def = nlohmann::json::parse(*ReadFile(dir.Join("opt/slapos.json")));
+  ASSERT_EQ(def["partition_list"].size(), 5u);
+  for (int i = 0; i < 3; ++i) {  // the existing partitions keep their addresses
+    EXPECT_EQ(def["partition_list"][i]["ipv4"], def_before["partition_list"][i]["ipv4"]) << i;
+    EXPECT_EQ(def["partition_list"][i]["ipv6"], def_before["partition_list"][i]["ipv6"]) << i;
+  }
+  std::string addrs = Exec({"ip", "addr", "show", "dev", iface}).output;
+  EXPECT_NE(addrs.find(def["partition_list"][4]["ipv4"].get<std::string>() + "/"), std::string::npos) << addrs;
+  // The master knows the five partitions.
+  ProcessResult listed = Exec({testing::SlaposBinary(), "computer", "info", "COMP-" + tag, "--master-url",
+                               "http://127.0.0.1:" + std::to_string(port)},
+                              30);
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("Partitions        : 5 (5 free)"), std::string::npos) << listed.output;
+  EXPECT_EQ(SupervisorPid(), supervisor);
+  EXPECT_EQ(ProgramPid("slapos-master"), master_pid);
+  if (daemon) {
+    EXPECT_EQ(ProgramPid("slapos-node"), daemon_pid);
+  }
+  EXPECT_EQ(kill(static_cast<pid_t>(sleep_pid), 0), 0) << "partition 0's process was killed";
+  EXPECT_EQ(*ReadFile(data), "kept");
+  EXPECT_EQ(getpwnam((tag + "u0").c_str())->pw_uid, uid0);
+
+  // Run again with the new number, or none: nothing changes. Fewer: refused, nothing changes.
+  ProcessResult again = Exec(Cmd({"--partition-number", "5"}));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("nothing changed"), std::string::npos) << again.output;
+  std::string cfg_now = *ReadFile(dir.Join("etc/slapos.cfg"));
+  ProcessResult fewer = Exec(Cmd({"--partition-number", "4"}));
+  EXPECT_EQ(fewer.exit_code, 1) << fewer.output;
+  EXPECT_NE(fewer.output.find("partitions are only ever added"), std::string::npos) << fewer.output;
+  EXPECT_EQ(*ReadFile(dir.Join("etc/slapos.cfg")), cfg_now);
+  EXPECT_TRUE(UserExists(tag + "u4"));
+
+  // --remove takes the grown setup away, the added partitions included.
+  ProcessResult removed = Exec({testing::SlaposBinary(), "configure", "local", "--remove",
+                                "--slapos-configuration-directory", dir.Join("etc")});
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(UserExists(tag + "u" + std::to_string(i))) << i;
+  EXPECT_FALSE(PathExists("/sys/class/net/" + iface));
 }
 
 TEST_F(ConfigureLocalE2ETest, BadInputChangesNothing) {
