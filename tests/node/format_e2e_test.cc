@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -21,36 +21,33 @@ using e2e::Exec;
 
 std::string Sh(const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}).output; }
 
-class NodeFormatE2ETest : public ::testing::Test {
+class NodeFormatE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates users, addresses and a veth pair";
-    tag = "sf" + std::to_string(getpid() % 100000);
+    UseTag("sf");
     veth = tag + "a";
-    ASSERT_TRUE(Exec({"ip", "link", "add", veth, "type", "veth", "peer", "name", tag + "b"}).success());
-    created_veth = true;
-    ASSERT_TRUE(Exec({"ip", "link", "set", veth, "up"}).success());
     prefix = "fd5a:" + std::to_string(getpid() % 10000) + ":1:2";
-    ASSERT_TRUE(Exec({"ip", "-6", "addr", "add", prefix + "::1/64", "dev", veth, "nodad"}).success());
-    cfg = dir.Join("slapos.cfg");
+    ASSERT_NO_FATAL_FAILURE(AddVethPair(veth, tag + "b", prefix + "::1/64"));
     WriteConfig(10, "");
-  }
-  void TearDown() override {
-    if (!created_veth) return;
-    Exec({SLAPOS(), "node", "unformat", "--yes", "--cfg", cfg});
-    Exec({"ip", "link", "del", veth});
+    UnformatAtTearDown(cfg);
   }
   static std::string SLAPOS() { return testing::SlaposBinary(); }
 
   void WriteConfig(int amount, const std::string& extra) {
-    std::string text = "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = http://127.0.0.1:1\n" +
-                       "software_root = " + dir.Join("soft") + "\ninstance_root = " + dir.Join("srv") +
-                       "\ncomputer_json = " + dir.Join("state/slapos.json") +
-                       "\n[slapformat]\npartition_amount = " + std::to_string(amount) +
-                       "\ninterface_name = " + (iface.empty() ? veth : iface) + "\nipv4_local_network = 10.213.7.0/24\n" +
-                       "create_tap = true\npartition_base_name = " + tag + "p\nuser_base_name = " + tag +
-                       "u\ntap_base_name = " + tag + "t\nsoftware_user = " + tag + "soft\n" + extra;
-    ASSERT_TRUE(WriteFileAtomic(cfg, text).ok());
+    e2e::TestNodeConfig c;
+    c.computer_id = "COMP-" + tag;
+    c.root = dir.path();
+    c.partition_amount = amount;
+    c.interface_name = iface.empty() ? veth : iface;
+    c.ipv4_local_network = "10.213.7.0/24";
+    c.create_tap = true;
+    c.partition_base_name = tag + "p";
+    c.user_base_name = tag + "u";
+    c.tap_base_name = tag + "t";
+    c.software_user = tag + "soft";
+    c.extra_slapformat = extra;
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
   }
 
   nlohmann::json Addresses() { return nlohmann::json::parse(Sh("ip -j addr show dev " + veth)); }
@@ -61,13 +58,10 @@ class NodeFormatE2ETest : public ::testing::Test {
     return false;
   }
 
-  testing::TempDir dir{"node-format-e2e"};
-  std::string tag, veth, prefix, cfg, iface;
-  bool created_veth = false;
+  std::string veth, prefix, iface;
 };
 
 TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
-  chmod(dir.path().c_str(), 0755);
   ProcessResult first = Exec({SLAPOS(), "node", "format", "--cfg", cfg, "--now", "--local"});
   ASSERT_EQ(first.exit_code, 0) << first.output;
 
