@@ -12,10 +12,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "e2e_support.h"
-#include "node/usage.h"
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
-#include "supervise/client.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/testing.h"
@@ -46,62 +44,22 @@ std::vector<int> ProcessesMentioning(const std::string& needle) {
   return pids;
 }
 
-int ProcessesOf(uid_t uid) {
-  auto totals = node::ReadProcessTotals();
-  if (!totals.ok()) return -1;
-  auto it = totals->find(uid);
-  return it == totals->end() ? 0 : it->second.processes;
-}
-
-class NodeDaemonE2ETest : public ::testing::Test {
+class NodeDaemonE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: the daemon runs format, which creates users";
-    chmod(dir.path().c_str(), 0755);
-    tag = "dm" + std::to_string(getpid() % 100000);
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    slap::SlapClient probe({url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = probe.HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
-    cfg = dir.Join("slapos.cfg");
-    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = " + url +
-                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
-                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("slapos.json") +
-                                         "\npidfile_software = " + dir.Join("sr.pid") +
-                                         "\npidfile_instance = " + dir.Join("cp.pid") +
-                                         "\npidfile_report = " + dir.Join("ur.pid") +
-                                         "\n[slapformat]\npartition_amount = 1\nalter_network = false\n"
-                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
-                                         "u\nsoftware_user = " + tag + "soft\n")
-                    .ok());
-    ran = true;
+    UseTag("dm");
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
+    e2e::TestNodeConfig c;
+    c.computer_id = "COMP-" + tag;
+    c.master_url = url;
+    c.root = dir.path();
+    c.partition_base_name = tag + "p";
+    c.user_base_name = tag + "u";
+    c.software_user = tag + "soft";
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    UnformatAtTearDown(cfg);
   }
-
-  void TearDown() override {
-    if (!ran) return;
-    std::string socket = dir.Join("srv/sv.sock");
-    if (PathExists(socket)) {
-      auto c = supervise::SupervisorClient::Open("unix://" + socket);
-      if (c.ok()) (void)c->CallOrError("supervisor.shutdown");
-      testing::WaitFor([&] { return !PathExists(dir.Join("srv/var/run/supervisord.pid")); }, 20);
-    }
-    Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
-  }
-
-  testing::TempDir dir{"node-daemon-e2e"};
-  std::string tag, cfg, url;
-  int port = 0;
-  bool ran = false;
-  std::unique_ptr<testing::ChildProcess> master;
 };
 
 TEST_F(NodeDaemonE2ETest, RunsItsStepsRepeatedlyAndStopsCleanlyOnSigterm) {
@@ -143,12 +101,11 @@ TEST_F(NodeDaemonE2ETest, HangingStepAndWhatItStartedAreTerminatedOnSigterm) {
   // `node report` runs the partition's etc/report/* script as the partition user, in its own
   // process group; the script hangs. SIGTERM must end the step and the script.
   ASSERT_EQ(Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg}).exit_code, 0);
-  slap::SlapClient client({url, {}});
   slap::InstanceRequest req;
   req.title = "hangs";
   req.software_release_uri = "http://example.org/hangs.cfg";
   req.sla_parameters = "{\"computer_guid\": \"COMP-" + tag + "\"}";
-  auto answer = client.RequestInstance(req);
+  auto answer = client->RequestInstance(req);
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
   std::string part = dir.Join("srv/" + tag + "p0");
   ASSERT_TRUE(MakeDirs(part + "/etc/report").ok());
@@ -159,12 +116,12 @@ TEST_F(NodeDaemonE2ETest, HangingStepAndWhatItStartedAreTerminatedOnSigterm) {
 
   std::string log = dir.Join("daemon2.log");
   testing::ChildProcess daemon({testing::SlaposBinary(), "node", "daemon", "--cfg", cfg, "--stop-grace", "5"}, log);
-  ASSERT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid) >= 1; }, 60)) << "the report script never ran\n"
+  ASSERT_TRUE(testing::WaitFor([&] { return e2e::ProcessCountOf(uid) >= 1; }, 60)) << "the report script never ran\n"
                                                                            << Slurp(log);
   int status = daemon.Stop(SIGTERM, 30);
   ASSERT_NE(status, -1) << Slurp(log);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(log);
-  EXPECT_EQ(ProcessesOf(uid), 0) << "the hanging report script survived the daemon\n" << Slurp(log);
+  EXPECT_EQ(e2e::ProcessCountOf(uid), 0) << "the hanging report script survived the daemon\n" << Slurp(log);
   EXPECT_NE(Slurp(log).find("left by a step"), std::string::npos) << Slurp(log);
   EXPECT_TRUE(ProcessesMentioning(cfg).empty()) << Slurp(log);
 }
