@@ -13,13 +13,12 @@
 
 #include <filesystem>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "node/config.h"
 #include "node/node_supervisor.h"
 #include "node/usage.h"
 #include "slap/slap_client.h"
 #include "slap/usage.h"
-#include "supervise/client.h"
 #include "util/file.h"
 #include "util/process.h"
 #include "util/testing.h"
@@ -28,47 +27,28 @@ namespace slapos {
 namespace {
 
 using e2e::Exec;
+using e2e::ProcessCountOf;
 using e2e::Slurp;
 
-int ProcessesOf(uid_t uid) {
-  auto totals = node::ReadProcessTotals();
-  if (!totals.ok()) return -1;
-  auto it = totals->find(uid);
-  return it == totals->end() ? 0 : it->second.processes;
-}
-
-class NodeReportE2ETest : public ::testing::Test {
+class NodeReportE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates partition users and runs processes as them";
-    chmod(dir.path().c_str(), 0755);
-    tag = "rp" + std::to_string(getpid() % 100000);
+    UseTag("rp");
     computer = "COMP-" + tag;
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = client->HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
-    cfg = dir.Join("slapos.cfg");
-    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = " + computer + "\nmaster_url = " + url +
-                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
-                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("slapos.json") +
-                                         "\npidfile_report = " + dir.Join("report.pid") +
-                                         "\n[slapformat]\npartition_amount = 2\nalter_network = false\n"
-                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
-                                         "u\nsoftware_user = " + tag + "soft\n")
-                    .ok());
-    ProcessResult f = Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg});
-    formatted = true;
-    ASSERT_EQ(f.exit_code, 0) << f.output << Slurp(dir.Join("master.log"));
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
+    e2e::TestNodeConfig c;
+    c.computer_id = computer;
+    c.master_url = url;
+    c.root = dir.path();
+    c.partition_amount = 2;
+    c.partition_base_name = tag + "p";
+    c.user_base_name = tag + "u";
+    c.software_user = tag + "soft";
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    UnformatAtTearDown(cfg);
+    ProcessResult f = SlaposNode({"format"});
+    ASSERT_EQ(f.exit_code, 0) << f.output << MasterLog();
     auto config = node::LoadNodeConfig(cfg, node::ConfigUse::kSlapgrid);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     supervisor = std::make_unique<node::NodeSupervisor>(*config, testing::SlaposBinary());
@@ -76,15 +56,6 @@ class NodeReportE2ETest : public ::testing::Test {
     ASSERT_NE(pw, nullptr);
     uid = pw->pw_uid;
     gid = pw->pw_gid;
-  }
-
-  void TearDown() override {
-    if (supervisor && PathExists(supervisor->paths().socket)) {
-      auto c = supervise::SupervisorClient::Open(supervisor->paths().serverurl);
-      if (c.ok()) (void)c->CallOrError("supervisor.shutdown");
-      testing::WaitFor([&] { return !PathExists(supervisor->paths().pidfile); }, 20);
-    }
-    if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
   }
 
   Result<slap::InstanceAnswer> Request(const std::string& title, slap::InstanceState state) {
@@ -98,14 +69,9 @@ class NodeReportE2ETest : public ::testing::Test {
 
   void Own(const std::string& path) { ASSERT_EQ(lchown(path.c_str(), uid, gid), 0) << path; }
 
-  testing::TempDir dir{"node-report-e2e"};
-  std::string tag, computer, url, cfg;
-  int port = 0;
-  bool formatted = false;
+  std::string computer;
   uid_t uid = 0;
   gid_t gid = 0;
-  std::unique_ptr<testing::ChildProcess> master;
-  std::unique_ptr<slap::SlapClient> client;
   std::unique_ptr<node::NodeSupervisor> supervisor;
 };
 
@@ -137,7 +103,7 @@ TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReus
   programs.run = {"sleeper"};
   Status started = supervisor->StartPartition(programs);
   ASSERT_TRUE(started.ok()) << started.ToString();
-  ASSERT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid) >= 1; }, 15)) << "the service did not start";
+  ASSERT_TRUE(testing::WaitFor([&] { return ProcessCountOf(uid) >= 1; }, 15)) << "the service did not start";
 
   // Report with nothing to destroy: usage goes to the master, the valid file is consumed.
   ProcessResult r1 = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
@@ -146,7 +112,7 @@ TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReus
   EXPECT_NE(r1.output.find("0 destroyed"), std::string::npos) << r1.output;
   EXPECT_FALSE(PathExists(part + "/var/xml_report/good.xml"));
   EXPECT_TRUE(PathExists(part + "/var/xml_report/bad.xml"));
-  EXPECT_GE(ProcessesOf(uid), 1) << "report must not touch a started partition";
+  EXPECT_GE(ProcessCountOf(uid), 1) << "report must not touch a started partition";
 
   // Requested destroyed: the next report stops, empties, reports.
   auto destroy = Request("victim", slap::InstanceState::kDestroyed);
@@ -154,7 +120,7 @@ TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReus
   ProcessResult r2 = Exec({testing::SlaposBinary(), "node", "report", "--cfg", cfg});
   ASSERT_EQ(r2.exit_code, 0) << r2.output << Slurp(dir.Join("master.log"));
   EXPECT_NE(r2.output.find("destroyed " + ref), std::string::npos) << r2.output;
-  EXPECT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid) == 0; }, 15)) << "a partition process survived";
+  EXPECT_TRUE(testing::WaitFor([&] { return ProcessCountOf(uid) == 0; }, 15)) << "a partition process survived";
   EXPECT_FALSE(PathExists(supervisor->paths().config_d + "/" + ref + ".conf"));
   struct stat st{};
   ASSERT_EQ(stat(part.c_str(), &st), 0);
@@ -181,7 +147,7 @@ TEST_F(NodeReportE2ETest, UsagePostedThenDestroyedPartitionIsEmptiedFreedAndReus
 
 TEST_F(NodeReportE2ETest, SecondReportWhileOneRunsExits10) {
   // Hold the pidfile the way a running report does (an exclusive flock).
-  std::string pidfile = dir.Join("report.pid");
+  std::string pidfile = dir.Join("ur.pid");
   int fd = open(pidfile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
