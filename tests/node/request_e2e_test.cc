@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -16,22 +17,10 @@ namespace {
 
 using nlohmann::json;
 
-class NodeRequestE2ETest : public ::testing::Test {
+class NodeRequestE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = client->HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
     slap::ComputeNodeFormat f;
     f.computer_guid = "COMP-R";
     for (int i = 0; i < 3; ++i) {
@@ -105,11 +94,7 @@ class NodeRequestE2ETest : public ::testing::Test {
   }
 
   static constexpr char kSoftware[] = "http://sr/hello.cfg";
-  testing::TempDir dir{"node-request"};
-  int port = 0;
-  std::string url, root, instance_root;
-  std::unique_ptr<testing::ChildProcess> master;
-  std::unique_ptr<slap::SlapClient> client;
+  std::string root, instance_root;
 };
 
 TEST_F(NodeRequestE2ETest, RequestFailsUntilTheChildPublishesThenGetsItsValues) {
