@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/recipe.h"
+#include "e2e_fixture.h"
 #include "node/recipes.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
@@ -11,22 +12,10 @@
 namespace slapos {
 namespace {
 
-class NodeRecipesE2ETest : public ::testing::Test {
+class NodeRecipesE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = client->HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
     slap::ComputeNodeFormat f;
     f.computer_guid = "COMP-R";
     f.partitions.push_back({"slappart0",
@@ -54,11 +43,7 @@ class NodeRecipesE2ETest : public ::testing::Test {
     };
   }
 
-  testing::TempDir dir{"node-recipes"};
-  int port = 0;
-  std::string url, partition, guid;
-  std::unique_ptr<testing::ChildProcess> master;
-  std::unique_ptr<slap::SlapClient> client;
+  std::string partition, guid;
   std::unique_ptr<build::RecipeRegistry> registry;
   build::BuildContext ctx;
 };
