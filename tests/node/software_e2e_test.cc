@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -19,45 +19,23 @@ namespace {
 using e2e::Exec;
 using e2e::Slurp;
 
-class NodeSoftwareE2ETest : public ::testing::Test {
+class NodeSoftwareE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates the software user and builds as it";
-    chmod(dir.path().c_str(), 0755);
-    tag = "ss" + std::to_string(getpid() % 100000);
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    slap::SlapClient probe({url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = probe.HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
-    cfg = dir.Join("slapos.cfg");
-    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = " + url +
-                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
-                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("slapos.json") +
-                                         "\npidfile_software = " + dir.Join("sr.pid") +
-                                         "\n[slapformat]\npartition_amount = 2\nalter_network = false\n"
-                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
-                                         "u\nsoftware_user = " + tag + "soft\n")
-                    .ok());
-    formatted = true;
+    UseTag("ss");
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
+    e2e::TestNodeConfig c;
+    c.computer_id = "COMP-" + tag;
+    c.master_url = url;
+    c.root = dir.path();
+    c.partition_amount = 2;
+    c.partition_base_name = tag + "p";
+    c.user_base_name = tag + "u";
+    c.software_user = tag + "soft";
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    UnformatAtTearDown(cfg);
   }
-  void TearDown() override {
-    if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
-  }
-
-  testing::TempDir dir{"node-software-e2e"};
-  std::string tag, url, cfg;
-  int port = 0;
-  bool formatted = false;
-  std::unique_ptr<testing::ChildProcess> master;
 };
 
 TEST_F(NodeSoftwareE2ETest, FormatReportsThenHelloIsBuiltOnceAsTheSoftwareUser) {
@@ -65,9 +43,8 @@ TEST_F(NodeSoftwareE2ETest, FormatReportsThenHelloIsBuiltOnceAsTheSoftwareUser) 
   ASSERT_EQ(f.exit_code, 0) << f.output << Slurp(dir.Join("master.log"));
   EXPECT_NE(f.output.find("reported 2 partitions"), std::string::npos) << f.output;
 
-  slap::SlapClient client({url, {}});
   std::string hello = testing::SourceDir() + "/software/hello/software.cfg";
-  auto supplied = client.Supply(hello, "COMP-" + tag);
+  auto supplied = client->Supply(hello, "COMP-" + tag);
   ASSERT_TRUE(supplied.ok()) << supplied.status().ToString();
 
   ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg});
@@ -92,7 +69,7 @@ TEST_F(NodeSoftwareE2ETest, FormatReportsThenHelloIsBuiltOnceAsTheSoftwareUser) 
   EXPECT_NE(again.output.find("0 built, 1 already available"), std::string::npos) << again.output;
 
   // Removed on the master: the directory goes.
-  ASSERT_TRUE(client.Supply(hello, "COMP-" + tag, slap::SoftwareState::kDestroyed).ok());
+  ASSERT_TRUE(client->Supply(hello, "COMP-" + tag, slap::SoftwareState::kDestroyed).ok());
   ProcessResult removed = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg});
   EXPECT_EQ(removed.exit_code, 0) << removed.output;
   EXPECT_FALSE(PathExists(sw));
@@ -103,8 +80,7 @@ TEST_F(NodeSoftwareE2ETest, FailedBuildIsReportedAndRetried) {
   std::string broken = dir.Join("broken.cfg");
   ASSERT_TRUE(WriteFileAtomic(broken, "[buildout]\nparts = x\n[x]\nrecipe = no.such.recipe\n").ok());
   chmod(broken.c_str(), 0644);
-  slap::SlapClient client({url, {}});
-  ASSERT_TRUE(client.Supply(broken, "COMP-" + tag).ok());
+  ASSERT_TRUE(client->Supply(broken, "COMP-" + tag).ok());
   ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg});
   EXPECT_EQ(s.exit_code, 1) << s.output;
   EXPECT_NE(s.output.find("no.such.recipe"), std::string::npos) << s.output;
