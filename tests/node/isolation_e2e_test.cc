@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -36,57 +37,37 @@ ProcessResult Exec(const std::vector<std::string>& argv, std::optional<uid_t> ui
   return r.ok() ? *r : ProcessResult{};
 }
 
-class NodeIsolationE2ETest : public ::testing::Test {
+class NodeIsolationE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates partition users, a veth pair and switches users";
-    chmod(dir.path().c_str(), 0755);
-    tag = "si" + std::to_string(getpid() % 100000);
+    UseTag("si");
     veth = tag + "a";
-    ASSERT_TRUE(Exec({"ip", "link", "add", veth, "type", "veth", "peer", "name", tag + "b"}).success());
-    created_veth = true;
-    ASSERT_TRUE(Exec({"ip", "link", "set", veth, "up"}).success());
     std::string prefix = "fd5b:" + std::to_string(getpid() % 10000) + ":1:2";
-    ASSERT_TRUE(Exec({"ip", "-6", "addr", "add", prefix + "::1/64", "dev", veth, "nodad"}).success());
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", "127.0.0.1", "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://127.0.0.1:" + std::to_string(port);
-    slap::SlapClient probe({url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = probe.HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
-    cfg = dir.Join("slapos.cfg");
-    ASSERT_TRUE(WriteFileAtomic(cfg, "[slapos]\ncomputer_id = COMP-" + tag + "\nmaster_url = " + url +
-                                         "\nsoftware_root = " + dir.Join("soft") + "\ninstance_root = " +
-                                         dir.Join("srv") + "\ncomputer_json = " + dir.Join("state/slapos.json") +
-                                         "\npidfile_software = " + dir.Join("sr.pid") +
-                                         "\npidfile_instance = " + dir.Join("cp.pid") +
-                                         "\n[slapformat]\npartition_amount = 3\ninterface_name = " + veth +
-                                         "\nipv4_local_network = 10.214.7.0/24\ncreate_tap = false\n"
-                                         "partition_base_name = " + tag + "p\nuser_base_name = " + tag +
-                                         "u\nsoftware_user = " + tag + "soft\n")
-                    .ok());
+    ASSERT_NO_FATAL_FAILURE(AddVethPair(veth, tag + "b", prefix + "::1/64"));
+    ASSERT_NO_FATAL_FAILURE(StartMaster());
+    e2e::TestNodeConfig c;
+    c.computer_id = "COMP-" + tag;
+    c.master_url = url;
+    c.root = dir.path();
+    c.partition_amount = 3;
+    c.interface_name = veth;
+    c.ipv4_local_network = "10.214.7.0/24";
+    c.partition_base_name = tag + "p";
+    c.user_base_name = tag + "u";
+    c.software_user = tag + "soft";
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    UnformatAtTearDown(cfg);
+    Defer([this] {
+      for (pid_t p : started) ::kill(p, SIGKILL);
+    });
     ProcessResult f = Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg, "--now"});
     ASSERT_EQ(f.exit_code, 0) << f.output;
-    formatted = true;
     for (int i = 0; i < 3; ++i) {
       passwd* pw = getpwnam(User(i).c_str());
       ASSERT_NE(pw, nullptr) << User(i);
       uids.push_back(pw->pw_uid);
     }
-  }
-  void TearDown() override {
-    for (pid_t p : started) ::kill(p, SIGKILL);
-    if (formatted && PathExists(dir.Join("srv/etc/supervisord.conf")))
-      Exec({testing::SlaposBinary(), "supervisorctl", "-c", dir.Join("srv/etc/supervisord.conf"), "shutdown"}, {}, 60);
-    if (formatted) Exec({testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", cfg});
-    if (created_veth) Exec({"ip", "link", "del", veth});
   }
 
   std::string User(int i) const { return tag + "u" + std::to_string(i); }
@@ -94,13 +75,9 @@ class NodeIsolationE2ETest : public ::testing::Test {
   // Runs a shell command as partition user `i`; true when it succeeded.
   bool As(int i, const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}, uids[i]).exit_code == 0; }
 
-  testing::TempDir dir{"node-isolation"};
-  std::string tag, veth, url, cfg;
-  int port = 0;
-  bool created_veth = false, formatted = false;
+  std::string veth;
   std::vector<uid_t> uids;
   std::vector<pid_t> started;
-  std::unique_ptr<testing::ChildProcess> master;
 };
 
 TEST_F(NodeIsolationE2ETest, PartitionUsersCannotTouchEachOther) {
@@ -153,8 +130,7 @@ TEST_F(NodeIsolationE2ETest, PartitionUsersCannotWriteSoftwareReleases) {
                               "inline = #!/bin/sh\n  echo tool\noutput = ${buildout:directory}/bin/tool\nmode = 0755\n",
                               0644)
                   .ok());
-  slap::SlapClient client({url, {}});
-  ASSERT_TRUE(client.Supply(profile, "COMP-" + tag).ok());
+  ASSERT_TRUE(client->Supply(profile, "COMP-" + tag).ok());
   ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
   std::string sw = dir.Join("soft/" + Md5Hex(profile));
   ASSERT_EQ(s.exit_code, 0) << s.output;
@@ -172,6 +148,13 @@ TEST_F(NodeIsolationE2ETest, PartitionUsersCannotWriteSoftwareReleases) {
   }
   EXPECT_TRUE(PathExists(sw + "/bin/tool"));
   EXPECT_FALSE(PathExists(sw + "/intruder"));
+}
+
+// Whether process `pid` runs `slapos node watchdog`.
+bool IsWatchdog(int pid) {
+  auto cmdline = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
+  const std::string nul(1, '\0');
+  return cmdline.ok() && cmdline->find(nul + "node" + nul + "watchdog" + nul) != std::string::npos;
 }
 
 // pid -> (parent pid, uid) of every process.
@@ -236,10 +219,9 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   write("instance-child.cfg.in",
         "[buildout]\nparts = directory sleeper publish\n" + service +
             "[publish]\nrecipe = slapos.cookbook:publish\necho = heard $${slap-configuration:configuration.word}\n");
-  slap::SlapClient client({url, {}});
   std::string computer = "COMP-" + tag;
   std::string release = sr + "/software.cfg";
-  ASSERT_TRUE(client.Supply(release, computer).ok());
+  ASSERT_TRUE(client->Supply(release, computer).ok());
   ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
   ASSERT_EQ(s.exit_code, 0) << s.output;
   slap::InstanceRequest req;
@@ -247,7 +229,7 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   req.software_release_uri = release;
   req.parameters = R"({"word": "hi"})";
   req.sla_parameters = R"({"computer_guid": ")" + computer + R"("})";
-  auto root = client.RequestInstance(req);
+  auto root = client->RequestInstance(req);
   std::set<uid_t> partition_uids(uids.begin(), uids.end());
   auto partition_uids_of = [&](uid_t u) { return partition_uids.count(u) > 0; };
   ASSERT_TRUE(root.ok() && root->ready) << root.status().ToString();
@@ -258,15 +240,15 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   for (int run = 0; run < 4; ++run) {
     ProcessResult r = Exec({testing::SlaposBinary(), "node", "instance", "--cfg", cfg}, std::nullopt, 300);
     last = r.output;
-    auto inst = client.GetInstance(root->instance.instance_guid);
+    auto inst = client->GetInstance(root->instance.instance_guid);
     ASSERT_TRUE(inst.ok());
     if (inst->connection_parameters.find("heard hi") != std::string::npos) break;
   }
-  auto inst = client.GetInstance(root->instance.instance_guid);
+  auto inst = client->GetInstance(root->instance.instance_guid);
   ASSERT_TRUE(inst.ok());
   EXPECT_NE(inst->connection_parameters.find("\"child-said\":\"heard hi\""), std::string::npos)
       << inst->connection_parameters << "\n" << last;
-  auto child = client.GetInstance(slap::MakeInstanceGuid({"child", "root", false}));
+  auto child = client->GetInstance(slap::MakeInstanceGuid({"child", "root", false}));
   ASSERT_TRUE(child.ok()) << child.status().ToString();
   EXPECT_EQ(child->software_type, "child");
   // The node ran the buildout with SLAPGRID_INSTANCE_ROOT: the request was recorded (node.md §4.6),
@@ -292,11 +274,14 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
         seen.clear();
         auto table = ProcessTable();
         for (const auto& [pid, info] : table) {
-          // Is `pid` a descendant of the supervisor?
-          int p = info.first;
-          for (int depth = 0; p > 1 && p != supervisord && depth < 64; ++depth)
+          // Is `pid` a descendant of the supervisor, and not of its watchdog event listener (the
+          // node's own `slapos node watchdog`, root as in SlapOS: node.md §8.4)?
+          int p = info.first, child = pid;
+          for (int depth = 0; p > 1 && p != supervisord && depth < 64; ++depth) {
+            child = p;
             p = table.count(p) ? table[p].first : 0;
-          if (p != supervisord) continue;
+          }
+          if (p != supervisord || IsWatchdog(child)) continue;
           EXPECT_NE(info.second, 0u) << "process " << pid << " of a partition runs as root";
           EXPECT_TRUE(partition_uids.count(info.second)) << "process " << pid << " runs as uid " << info.second;
           seen.insert(info.second);
