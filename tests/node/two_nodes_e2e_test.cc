@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -30,16 +30,14 @@ struct Node {
   std::string ns_if;      // veth end inside the namespace
   std::string host_ip;    // host side address (the master is reached through it)
   std::string cfg;        // slapos.cfg
-  bool netns_made = false, link_made = false, formatted = false;
 };
 
-class NodeTwoNodesE2ETest : public ::testing::Test {
+class NodeTwoNodesE2ETest : public e2e::NodeE2ETest {
  protected:
   void SetUp() override {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: network namespaces, veth pairs, partition users";
     if (!Exec({"ip", "netns", "list"}).success()) GTEST_SKIP() << "'ip netns' is not usable here";
-    chmod(dir.path().c_str(), 0755);
-    tag = "tn" + std::to_string(getpid() % 100000);
+    UseTag("tn");
     const int net = 20 + getpid() % 200;  // 10.<net>.{1,2}.0/24 between host and namespaces
     for (int k = 1; k <= 2; ++k) {
       Node n;
@@ -52,13 +50,10 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
       std::string ns_ip = "10." + std::to_string(net) + "." + K + ".2";
       nodes.push_back(n);
       Node& m = nodes.back();
-      ASSERT_TRUE(Exec({"ip", "netns", "add", m.netns}).success());
-      m.netns_made = true;
-      ASSERT_TRUE(Exec({"ip", "link", "add", m.host_if, "type", "veth", "peer", "name", m.ns_if}).success());
-      m.link_made = true;
+      ASSERT_NO_FATAL_FAILURE(AddNetns(m.netns));
+      ASSERT_NO_FATAL_FAILURE(AddVethPair(m.host_if, m.ns_if));
       ASSERT_TRUE(Exec({"ip", "link", "set", m.ns_if, "netns", m.netns}).success());
       ASSERT_TRUE(Exec({"ip", "addr", "add", m.host_ip + "/24", "dev", m.host_if}).success());
-      ASSERT_TRUE(Exec({"ip", "link", "set", m.host_if, "up"}).success());
       ASSERT_TRUE(InNs(m, {"ip", "link", "set", "lo", "up"}).success());
       ASSERT_TRUE(InNs(m, {"ip", "addr", "add", ns_ip + "/24", "dev", m.ns_if}).success());
       ASSERT_TRUE(InNs(m, {"ip", "link", "set", m.ns_if, "up"}).success());
@@ -69,19 +64,7 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
     }
     // The master listens on node 1's host-side address; node 2 reaches it through its default
     // route (the host answers for its own address on any interface).
-    port = testing::PickFreePort();
-    master = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::SlaposBinary(), "master", "--host", nodes[0].host_ip, "--port",
-                                 std::to_string(port), "--db", dir.Join("master.db")},
-        dir.Join("master.log"));
-    url = "http://" + nodes[0].host_ip + ":" + std::to_string(port);
-    client = std::make_unique<slap::SlapClient>(slap::SlapClientOptions{url, {}});
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto r = client->HateoasUrl();
-          return r.ok() || r.status().code() != Code::kUnavailable;
-        },
-        10));
+    ASSERT_NO_FATAL_FAILURE(StartMaster(nodes[0].host_ip));
     // A small release: a service, and the node id the instance finds itself on, published.
     software = dir.Join("release/software.cfg");
     ASSERT_TRUE(MakeDirs(dir.Join("release"), 0755).ok());
@@ -109,42 +92,23 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
       n.cfg = root + "/slapos.cfg";
       ASSERT_TRUE(MakeDirs(root).ok());
       chmod(root.c_str(), 0755);
-      ASSERT_TRUE(WriteFileAtomic(n.cfg, "[slapos]\ncomputer_id = " + n.name + "\nmaster_url = " + url +
-                                             "\nsoftware_root = " + root + "/soft\ninstance_root = " + root +
-                                             "/srv\ncomputer_json = " + root + "/state/slapos.json" +
-                                             "\npidfile_software = " + root + "/sr.pid\npidfile_instance = " + root +
-                                             "/cp.pid" +
-                                             "\n[slapformat]\npartition_amount = 2\ninterface_name = " + n.ns_if +
-                                             "\nipv4_local_network = 10.217." + std::to_string(i + 1) +
-                                             ".0/24\ncreate_tap = false\npartition_base_name = slappart\n"
-                                             "user_base_name = " + tag + letter + "u\nsoftware_user = " + tag +
-                                             letter + "soft\n")
-                      .ok());
+      e2e::TestNodeConfig c;
+      c.computer_id = n.name;
+      c.master_url = url;
+      c.root = root;
+      c.partition_amount = 2;
+      c.interface_name = n.ns_if;
+      c.ipv4_local_network = "10.217." + std::to_string(i + 1) + ".0/24";
+      c.user_base_name = tag + letter + "u";
+      c.software_user = tag + letter + "soft";
+      ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c, n.cfg));
+      UnformatAtTearDown(n.cfg, n.netns);
       ProcessResult f = InNs(n, {testing::SlaposBinary(), "node", "format", "--cfg", n.cfg, "--now"});
       ASSERT_EQ(f.exit_code, 0) << f.output << MasterLog();
-      n.formatted = true;
     }
   }
 
-  void TearDown() override {
-    for (auto& n : nodes) {
-      std::string conf = Dirname(n.cfg) + "/srv/etc/supervisord.conf";
-      if (n.formatted && PathExists(conf)) Exec({testing::SlaposBinary(), "supervisorctl", "-c", conf, "shutdown"}, 60);
-      if (n.formatted) InNs(n, {testing::SlaposBinary(), "node", "unformat", "--yes", "--cfg", n.cfg});
-      if (n.link_made) Exec({"ip", "link", "del", n.host_if});  // removes both ends
-      if (n.netns_made) Exec({"ip", "netns", "del", n.netns});
-    }
-  }
-
-  std::string MasterLog() {
-    auto log = ReadFile(dir.Join("master.log"));
-    return log.ok() ? *log : "";
-  }
-
-  ProcessResult InNs(const Node& n, std::vector<std::string> argv) {
-    argv.insert(argv.begin(), {"ip", "netns", "exec", n.netns});
-    return Exec(argv);
-  }
+  ProcessResult InNs(const Node& n, std::vector<std::string> argv) { return InNetns(n.netns, std::move(argv)); }
 
   // Requests `title` with `sla`; returns "<node>/<partition>" as the master placed it.
   std::string Place(const std::string& title, const std::string& sla) {
@@ -161,12 +125,8 @@ class NodeTwoNodesE2ETest : public ::testing::Test {
     return inst->computer_guid + "/" + inst->compute_partition_id;
   }
 
-  testing::TempDir dir{"node-two-nodes"};
-  std::string tag, url, software;
-  int port = 0;
+  std::string software;
   std::vector<Node> nodes;
-  std::unique_ptr<testing::ChildProcess> master;
-  std::unique_ptr<slap::SlapClient> client;
 };
 
 TEST_F(NodeTwoNodesE2ETest, AllocationByNodeIdAndByAttributeLandsOnTheRightNode) {
