@@ -126,14 +126,19 @@ TEST_F(MasterReportsTest, InstanceStatusFollowsTheNodesReports) {
 TEST_F(MasterReportsTest, StatusIsCappedAndClearedWhenThePartitionIsFreed) {
   Format("COMP-0", 1);
   Request("db");
-  // 100 KiB of log ending in a multi-byte character: the tail is kept, cut on a character.
-  std::string log = std::string(100 * 1024, 'a') + "\xc3\xa9nd of log";
+  // 117 KiB of two-byte characters: the cut falls inside one, so the kept tail starts at the
+  // next character; the tail (where a log says what failed) is what is kept.
+  std::string log;
+  for (int i = 0; i < 60000; ++i) log += "\xc3\xa9";
+  log += "end of log!";
   Ok("put.v0.software_instance_error", {{"instance_guid", "db______0"}, {"message", log}});
   std::string status = StatusOf("db______0");
   EXPECT_LE(status.size(), 64u * 1024 + 64);
-  EXPECT_EQ(status.rfind("#error [... ", 0), 0u) << status.substr(0, 40);
-  EXPECT_NE(status.find("bytes cut] "), std::string::npos);
-  EXPECT_EQ(status.substr(status.size() - 12), "\xc3\xa9nd of log");
+  const std::string marker = "#error [... 54476 bytes cut] ";
+  ASSERT_EQ(status.substr(0, marker.size()), marker);
+  EXPECT_EQ(status.substr(marker.size(), 2), "\xc3\xa9");
+  EXPECT_EQ(status.size() - marker.size(), 65536u - 1);
+  EXPECT_EQ(status.substr(status.size() - 11), "end of log!");
 
   Request("db", {{"state", "destroyed"}});
   Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "destroyed"}});

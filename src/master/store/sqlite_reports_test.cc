@@ -56,7 +56,9 @@ TEST(MasterSqliteReportsTest, Schema3DatabaseWithDataMigrates) {
     EXPECT_TRUE(s && s->access_status.empty() && s->host_partition_id == p->id);
     SLAPOS_ASSIGN_OR_RETURN(std::vector<SoftwareRecord> sw, tx.ListSoftware("COMP-0"));
     EXPECT_EQ(sw.size(), 1u);
-    if (sw.size() == 1) EXPECT_EQ(sw[0].reported_state, "");
+    if (sw.size() == 1) {
+      EXPECT_EQ(sw[0].reported_state, "");
+    }
     // The new columns and table are usable at once.
     SLAPOS_RETURN_IF_ERROR(tx.SetPartitionStatus(p->id, "#error boom", 42));
     SLAPOS_ASSIGN_OR_RETURN(bool found, tx.SetSoftwareReport("COMP-0", "http://sr", "error", "log", 43));
