@@ -31,6 +31,17 @@ std::string RenderTestNodeConfig(const TestNodeConfig& c) {
   return s;
 }
 
+ProcessResult ExecAs(const std::vector<std::string>& argv, uid_t uid, double timeout) {
+  ProcessOptions o;
+  o.argv = argv;
+  o.uid = uid;
+  o.cwd = "/";
+  o.timeout_seconds = timeout;
+  auto r = RunProcess(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ProcessResult{};
+}
+
 int ProcessCountOf(uid_t uid) {
   auto totals = node::ReadProcessTotals();
   if (!totals.ok()) return -1;

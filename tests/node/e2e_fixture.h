@@ -39,6 +39,9 @@ struct TestNodeConfig {
 };
 std::string RenderTestNodeConfig(const TestNodeConfig& config);
 
+// Runs `argv` as user `uid` (in /), killing it after `timeout` seconds.
+ProcessResult ExecAs(const std::vector<std::string>& argv, uid_t uid, double timeout = 120);
+
 // How many processes run as `uid` now (-1 when /proc cannot be read).
 int ProcessCountOf(uid_t uid);
 

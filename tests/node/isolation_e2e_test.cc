@@ -25,17 +25,8 @@
 namespace slapos {
 namespace {
 
-ProcessResult Exec(const std::vector<std::string>& argv, std::optional<uid_t> uid = std::nullopt,
-                   double timeout = 120) {
-  ProcessOptions o;
-  o.argv = argv;
-  o.uid = uid;
-  o.cwd = "/";
-  o.timeout_seconds = timeout;
-  auto r = RunProcess(o);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : ProcessResult{};
-}
+using e2e::Exec;
+using e2e::ExecAs;
 
 class NodeIsolationE2ETest : public e2e::NodeE2ETest {
  protected:
@@ -61,7 +52,7 @@ class NodeIsolationE2ETest : public e2e::NodeE2ETest {
     Defer([this] {
       for (pid_t p : started) ::kill(p, SIGKILL);
     });
-    ProcessResult f = Exec({testing::SlaposBinary(), "node", "format", "--cfg", cfg, "--now"});
+    ProcessResult f = SlaposNode({"format", "--now"});
     ASSERT_EQ(f.exit_code, 0) << f.output;
     for (int i = 0; i < 3; ++i) {
       passwd* pw = getpwnam(User(i).c_str());
@@ -73,7 +64,7 @@ class NodeIsolationE2ETest : public e2e::NodeE2ETest {
   std::string User(int i) const { return tag + "u" + std::to_string(i); }
   std::string Part(int i) const { return dir.Join("srv/" + tag + "p" + std::to_string(i)); }
   // Runs a shell command as partition user `i`; true when it succeeded.
-  bool As(int i, const std::string& cmd) { return Exec({"/bin/sh", "-c", cmd}, uids[i]).exit_code == 0; }
+  bool As(int i, const std::string& cmd) { return ExecAs({"/bin/sh", "-c", cmd}, uids[i]).exit_code == 0; }
 
   std::string veth;
   std::vector<uid_t> uids;
@@ -106,7 +97,7 @@ TEST_F(NodeIsolationE2ETest, PartitionUsersCannotTouchEachOther) {
 
 TEST_F(NodeIsolationE2ETest, PartitionUsersCannotSignalEachOther) {
   // A long-running process of partition 1, started as its user.
-  ProcessResult bg = Exec({"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"}, uids[1]);
+  ProcessResult bg = ExecAs({"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"}, uids[1]);
   ASSERT_EQ(bg.exit_code, 0) << bg.output;
   long long pid = 0;
   ASSERT_TRUE(ParseInt64(Trim(bg.output), &pid)) << bg.output;
@@ -131,7 +122,7 @@ TEST_F(NodeIsolationE2ETest, PartitionUsersCannotWriteSoftwareReleases) {
                               0644)
                   .ok());
   ASSERT_TRUE(client->Supply(profile, "COMP-" + tag).ok());
-  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
+  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, 300);
   std::string sw = dir.Join("soft/" + Md5Hex(profile));
   ASSERT_EQ(s.exit_code, 0) << s.output;
   ASSERT_TRUE(PathExists(sw + "/bin/tool"));
@@ -222,7 +213,7 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   std::string computer = "COMP-" + tag;
   std::string release = sr + "/software.cfg";
   ASSERT_TRUE(client->Supply(release, computer).ok());
-  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, std::nullopt, 300);
+  ProcessResult s = Exec({testing::SlaposBinary(), "node", "software", "--cfg", cfg}, 300);
   ASSERT_EQ(s.exit_code, 0) << s.output;
   slap::InstanceRequest req;
   req.title = "root";
@@ -238,7 +229,7 @@ TEST_F(NodeIsolationE2ETest, DeployedPartitionProcessesNeverRunAsRoot) {
   // Run 2: the child is deployed and publishes. Run 3: the root gets the child's answer.
   std::string last;
   for (int run = 0; run < 4; ++run) {
-    ProcessResult r = Exec({testing::SlaposBinary(), "node", "instance", "--cfg", cfg}, std::nullopt, 300);
+    ProcessResult r = Exec({testing::SlaposBinary(), "node", "instance", "--cfg", cfg}, 300);
     last = r.output;
     auto inst = client->GetInstance(root->instance.instance_guid);
     ASSERT_TRUE(inst.ok());
