@@ -187,14 +187,10 @@ TEST_F(ConfigureLocalE2ETest, GrowsInPlaceWhileEverythingKeepsRunning) {
   passwd* pw0 = getpwnam((tag + "u0").c_str());
   ASSERT_NE(pw0, nullptr);
   uid_t uid0 = pw0->pw_uid;
-  ProcessOptions sleeper;
-  sleeper.argv = {"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"};
-  sleeper.uid = uid0;
-  sleeper.cwd = "/";
-  auto bg = RunProcess(sleeper);
-  ASSERT_TRUE(bg.ok() && bg->success());
+  ProcessResult bg = e2e::ExecAs({"/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"}, uid0);
+  ASSERT_TRUE(bg.success()) << bg.output;
   long long sleep_pid = 0;
-  ASSERT_TRUE(ParseInt64(Trim(bg->output), &sleep_pid)) << bg->output;
+  ASSERT_TRUE(ParseInt64(Trim(bg.output), &sleep_pid)) << bg.output;
   // (--remove, here or at TearDown, kills what the partition users still run.)
   std::string data = dir.Join("srv/" + tag + "p0/data");
   ASSERT_TRUE(WriteFileAtomic(data, "kept").ok());
