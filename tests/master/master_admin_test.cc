@@ -102,8 +102,20 @@ TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {
   EXPECT_EQ(sw["result_list"][0]["reported_state"], "error");
   EXPECT_EQ(sw["result_list"][0]["error_message"], "Error: gcc not found");
 
-  // The requester sees why the instance fails.
+  // The requester sees why the instance fails: in the document and with `slapos service info`.
   EXPECT_EQ(Ok("get.v0.instance_tree", {{"title", "db"}})["access_status_message"], "#error promise failed");
+  ProcessResult info = Slapos({"service", "info", "db", "--news", "--master-url", Url()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  json shown = json::parse(info.output, nullptr, false);
+  ASSERT_FALSE(shown.is_discarded()) << info.output;
+  EXPECT_EQ(shown["status"], "red");
+  EXPECT_EQ(shown["news"], json::parse(R"([{"text": "#error promise failed"}])"));
+  ProcessResult brief = Slapos({"service", "info", "db", "--master-url", Url()});
+  EXPECT_NE(brief.output.find("db reports an error: promise failed"), std::string::npos) << brief.output;
+  Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "started"}});
+  info = Slapos({"service", "info", "db", "--master-url", Url()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_EQ(json::parse(info.output, nullptr, false)["status"], "green") << info.output;
 
   for (const char* word : {"usage", "software", "backup"}) {
     ProcessResult help = Slapos({"master", word, "--help"});
