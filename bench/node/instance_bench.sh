@@ -10,7 +10,11 @@
 #
 # Usage: bench/node/instance_bench.sh [a|b|c|all]   (default all; (a) and (c) share one setup)
 # Environment: SLAPOS (binary, default build/src/cli/slapos), N (500), H (300), BENCH_DIR
-# (/tmp/slapos-node-bench), BENCH_PORT (5090), REPEAT (5 timed runs, the median is reported).
+# (/tmp/slapos-node-bench), BENCH_PORT (5090), REPEAT (5 timed runs, the median is reported),
+# LOG_LEVEL (of the timed `node instance` runs, default warning; their log is
+# $BENCH_DIR/instance.log), KEEP=1 (leave the setup in place at the end, to profile it by hand;
+# the next run removes it first), PARALLEL_PROBE (curl probes at once in (b), default 16; 1 is
+# the sequential probe of the figures before 2026-11-22 06:00).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SRC=$PWD
@@ -20,6 +24,9 @@ H=${H:-300}
 DIR=${BENCH_DIR:-/tmp/slapos-node-bench}
 PORT=${BENCH_PORT:-5090}
 REPEAT=${REPEAT:-5}
+LOG_LEVEL=${LOG_LEVEL:-warning}
+KEEP=${KEEP:-0}
+PARALLEL_PROBE=${PARALLEL_PROBE:-16}
 WHAT=${1:-all}
 MASTER=http://127.0.0.1:$PORT
 CFG=$DIR/etc/slapos.cfg
@@ -47,13 +54,13 @@ teardown() {
     "$SLAPOS" configure local --remove --slapos-configuration-directory "$DIR/etc" | tail -1
   fi
 }
-trap teardown EXIT
+trap '[ "$KEEP" = 1 ] || teardown' EXIT
 
 # The node daemon of the setup is stopped (stop_daemon) so every timed run does the work itself;
 # a run that finds the pidfile held (exit 10) aborts the bench instead of timing nothing.
 instance_run() {
   local rc=0
-  "$SLAPOS" node instance --cfg "$CFG" --log-level warning >>"$DIR/instance.log" 2>&1 || rc=$?
+  "$SLAPOS" node instance --cfg "$CFG" --log-level "$LOG_LEVEL" >>"$DIR/instance.log" 2>&1 || rc=$?
   if [ "$rc" -eq 10 ]; then echo "instance_bench: another node instance holds the pidfile" >&2; exit 1; fi
 }
 stop_daemon() { "$SLAPOS" node stop --cfg "$CFG" slapos-node >/dev/null 2>&1 || true; }
@@ -98,7 +105,21 @@ bench_ac() {
     local marker; marker=$(grep -l "value=changed$REPEAT" "$DIR"/srv/bnp*/marker.txt 2>/dev/null | wc -l)
     echo "(c) node instance redeploying 1 changed partition among $N: median $(printf '%s\n' "${times[@]}" | median) s (runs: ${times[*]}; changed marker found: $marker; goal <= 0.1 s)"
   fi
-  teardown
+  [ "$KEEP" = 1 ] || teardown
+}
+
+# CPU seconds (user + system) used so far by the process whose command line matches $1.
+cpu_of() {
+  local pid; pid=$(pgrep -of "$1" || true)
+  [ -n "$pid" ] || { echo 0; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat"
+}
+
+# CHILD_CPU = CPU seconds (user + system) of this shell's finished children so far (`times`
+# must run in this shell, not in a $(...) subshell).
+read_children_cpu() {
+  times >"$DIR/times.txt"
+  CHILD_CPU=$(tail -1 "$DIR/times.txt" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60 + a[2] }; printf "%.2f", n }')
 }
 
 bench_b() {
@@ -114,18 +135,30 @@ bench_b() {
   t0=$(now)
   request_many "$H" "$sr" hello name=bench
   echo "requested $H instances: $(elapsed "$t0" "$(now)") s"
-  local deadline=$((SECONDS + 600)) up=0
+  local deadline=$((SECONDS + 600)) up=0 pass=0 ips
+  ips=$(python3 -c 'import json,sys; [print(p["ipv4"]) for p in json.load(open(sys.argv[1]))["partition_list"]]' "$DIR/opt/slapos.json")
+  local sv_cpu0 master_cpu0 t1 own_cpu0
+  sv_cpu0=$(cpu_of "supervisord -c $DIR/srv/etc/supervisord.conf")
+  master_cpu0=$(cpu_of "proxy start --cfg $CFG")
   while [ $SECONDS -lt $deadline ]; do
+    t1=$(now)
+    read_children_cpu
+    own_cpu0=$CHILD_CPU
     instance_run
-    up=0
+    pass=$((pass + 1))
+    echo "  pass $pass: $(elapsed "$t1" "$(now)") s ($(tail -1 "$DIR/instance.log"))"
+    if [ $pass -eq 1 ]; then
+      read_children_cpu
+      echo "  during pass 1: node instance and its children (buildout, promises) $(python3 -c "print(f'{$CHILD_CPU - $own_cpu0:.2f}')") CPU s, node supervisord $(python3 -c "print(f'{$(cpu_of "supervisord -c $DIR/srv/etc/supervisord.conf") - $sv_cpu0:.2f}')") CPU s, master $(python3 -c "print(f'{$(cpu_of "proxy start --cfg $CFG") - $master_cpu0:.2f}')") CPU s"
+    fi
+    t1=$(now)
     # every partition holds one instance; hello listens on its partition's IPv4, port 8080
-    for ip in $(python3 -c 'import json,sys; [print(p["ipv4"]) for p in json.load(open(sys.argv[1]))["partition_list"]]' "$DIR/opt/slapos.json"); do
-      curl -sf -m 2 "http://$ip:8080/" >/dev/null 2>&1 && up=$((up + 1))
-    done
+    up=$(printf '%s\n' $ips | xargs -P "$PARALLEL_PROBE" -I{} sh -c 'curl -sf -m 2 "http://{}:8080/" >/dev/null 2>&1 && echo up' | grep -c up || true)
+    echo "  probe ($PARALLEL_PROBE at once): $up / $H answering, $(elapsed "$t1" "$(now)") s"
     [ "$up" -ge "$H" ] && break
   done
   echo "(b) $H hello instances requested at once -> $up answering: $(elapsed "$t0" "$(now)") s (goal <= 30 s)"
-  teardown
+  [ "$KEEP" = 1 ] || teardown
 }
 
 case "$WHAT" in

@@ -13,6 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string_view>
+#include <unordered_set>
+
 #include "supervise/spawn.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -503,12 +506,10 @@ Result<ReloadDiff> Supervisor::Reread() {
     }
     latest.push_back(std::make_shared<const GroupConfig>(std::move(g)));
   }
-  for (auto& [name, g] : groups_) {
-    bool found = false;
-    for (const auto& l : latest)
-      if (l->name == name) { found = true; break; }
-    if (!found) d.removed.push_back(name);
-  }
+  std::unordered_set<std::string_view> latest_names;
+  for (const auto& l : latest) latest_names.insert(l->name);
+  for (auto& [name, g] : groups_)
+    if (!latest_names.count(name)) d.removed.push_back(name);
   // The running daemon's own settings stay; only the program/group part is replaced.
   latest_groups_ = std::move(latest);
   groups_cache_.clear();  // users and their groups may have changed
