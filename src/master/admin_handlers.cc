@@ -26,14 +26,17 @@ std::string IsoTime(int64_t seconds) {
   return buf;
 }
 
-Result<int64_t> IntegerField(const json& body, const char* name, int64_t fallback, int64_t min, int64_t max) {
+Result<int64_t> IntegerField(const json& body, const char* name, int64_t fallback, int64_t min,
+                             int64_t max) {
   if (!body.contains(name)) return fallback;
   const json& v = body[name];
-  if (!v.is_number_integer()) return InvalidArgument(std::string("field '") + name + "': " + v.dump() + " is not an integer");
+  if (!v.is_number_integer())
+    return InvalidArgument(std::string("field '") + name + "': " + v.dump() + " is not an integer");
   int64_t n = v.get<int64_t>();
   if (n < min || n > max) {
-    return InvalidArgument(std::string("field '") + name + "': " + std::to_string(n) + " is out of range [" +
-                           std::to_string(min) + ", " + std::to_string(max) + "]");
+    return InvalidArgument(std::string("field '") + name + "': " + std::to_string(n) +
+                           " is out of range [" + std::to_string(min) + ", " + std::to_string(max) +
+                           "]");
   }
   return n;
 }
@@ -73,7 +76,8 @@ Result<net::HttpResponse> UsageList(Context& ctx, const json& body) {
   std::string computer = body.value("computer_guid", "");
   std::string format = body.value("format", "json");
   SLAPOS_ASSIGN_OR_RETURN(int64_t since, IntegerField(body, "since", 0, 0, INT64_MAX));
-  SLAPOS_ASSIGN_OR_RETURN(int64_t limit, IntegerField(body, "limit", kDefaultUsageLimit, 1, kMaxUsageLimit));
+  SLAPOS_ASSIGN_OR_RETURN(int64_t limit,
+                          IntegerField(body, "limit", kDefaultUsageLimit, 1, kMaxUsageLimit));
   std::vector<UsageRecord> list;
   SLAPOS_RETURN_IF_ERROR(ctx.store->Read([&](StoreTx& tx) -> Status {
     SLAPOS_ASSIGN_OR_RETURN(list, tx.ListUsage(computer, since, limit));
@@ -138,7 +142,8 @@ Result<net::HttpResponse> Backup(Context& ctx, const json&) {
 void AddAdminEndpoints(std::vector<AdminEndpoint>* out) {
   out->push_back({"/slapos-admin/v1/usage_list",
                   {{Opt("computer_guid", JsonType::kString), Opt("since", JsonType::kNumber),
-                    Opt("limit", JsonType::kNumber), FieldSpec{"format", JsonType::kString, false, {"json", "xml"}, 0}}},
+                    Opt("limit", JsonType::kNumber),
+                    FieldSpec{"format", JsonType::kString, false, {"json", "xml"}, 0}}},
                   &UsageList});
   out->push_back({"/slapos-admin/v1/software_installation_list",
                   {{Opt("computer_guid", JsonType::kString)}},

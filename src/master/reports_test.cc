@@ -45,7 +45,8 @@ class MasterReportsTest : public ::testing::Test {
     return out;
   }
   // Expects `status` and a title containing `needle`.
-  void Refused(int status, const std::string& endpoint, const json& body, const std::string& needle) {
+  void Refused(int status, const std::string& endpoint, const json& body,
+               const std::string& needle) {
     auto [code, out] = Call(endpoint, body);
     EXPECT_EQ(code, status) << endpoint << " " << body.dump() << " -> " << out.dump();
     EXPECT_NE(out.value("title", "").find(needle), std::string::npos) << out.dump();
@@ -57,7 +58,8 @@ class MasterReportsTest : public ::testing::Test {
   }
   void Format(const std::string& node, int partitions) {
     json list = json::array();
-    for (int i = 0; i < partitions; ++i) list.push_back({{"partition_id", "slappart" + std::to_string(i)}});
+    for (int i = 0; i < partitions; ++i)
+      list.push_back({{"partition_id", "slappart" + std::to_string(i)}});
     Ok("put.v0.compute_node_format", {{"computer_guid", node}, {"compute_partition_list", list}});
   }
   json Request(const std::string& title, json extra = json::object()) {
@@ -69,8 +71,8 @@ class MasterReportsTest : public ::testing::Test {
     return Ok("get.v0.software_instance", {{"instance_guid", guid}})["access_status_message"];
   }
   static std::string Journal(const std::string& computer) {
-    return slap::WriteTioXml(slap::BuildUsageReport(computer, "2026-11-21 at 23:59:00",
-                                                    {{"slappart0", {{"CPU", "", "", 1.5, 0, "", {}}}}}));
+    return slap::WriteTioXml(slap::BuildUsageReport(
+        computer, "2026-11-21 at 23:59:00", {{"slappart0", {{"CPU", "", "", 1.5, 0, "", {}}}}}));
   }
 
   testing::TempDir dir_;
@@ -85,16 +87,19 @@ TEST_F(MasterReportsTest, InstanceStatusFollowsTheNodesReports) {
   EXPECT_EQ(doc["access_status_message"], "");
   int64_t ts = doc["processing_timestamp"];
 
-  Ok("put.v0.software_instance_error", {{"instance_guid", "db______0"}, {"message", "promise 'port' failed"}});
+  Ok("put.v0.software_instance_error",
+     {{"instance_guid", "db______0"}, {"message", "promise 'port' failed"}});
   EXPECT_EQ(StatusOf("db______0"), "#error promise 'port' failed");
   // Every other field is as before; a report is no change for the node.
   json after = Ok("get.v0.software_instance", {{"instance_guid", "db______0"}});
   EXPECT_EQ(after.size(), 16u);
   EXPECT_EQ(after["processing_timestamp"], ts);
-  EXPECT_EQ(Ok("get.v0.compute_partition", {{"computer_guid", "COMP-0"}, {"compute_partition_id", "slappart0"}})
-                ["access_status_message"],
+  EXPECT_EQ(Ok("get.v0.compute_partition",
+               {{"computer_guid", "COMP-0"},
+                {"compute_partition_id", "slappart0"}})["access_status_message"],
             "#error promise 'port' failed");
-  EXPECT_EQ(Ok("get.v0.instance_tree", {{"title", "db"}})["access_status_message"], "#error promise 'port' failed");
+  EXPECT_EQ(Ok("get.v0.instance_tree", {{"title", "db"}})["access_status_message"],
+            "#error promise 'port' failed");
 
   // A re-request with new parameters keeps the status until the node reports again.
   env_.Advance(2'000'000);
@@ -102,9 +107,11 @@ TEST_F(MasterReportsTest, InstanceStatusFollowsTheNodesReports) {
   EXPECT_GT(changed["processing_timestamp"].get<int64_t>(), ts);
   EXPECT_EQ(changed["access_status_message"], "#error promise 'port' failed");
 
-  Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "started"}});
+  Ok("put.v0.software_instance_reported_state",
+     {{"instance_guid", "db______0"}, {"reported_state", "started"}});
   EXPECT_EQ(StatusOf("db______0"), "#access Instance correctly started");
-  Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "stopped"}});
+  Ok("put.v0.software_instance_reported_state",
+     {{"instance_guid", "db______0"}, {"reported_state", "stopped"}});
   EXPECT_EQ(StatusOf("db______0"), "#access Instance correctly stopped");
 
   // Shared instances keep their own status.
@@ -114,11 +121,14 @@ TEST_F(MasterReportsTest, InstanceStatusFollowsTheNodesReports) {
   EXPECT_EQ(StatusOf("db______0"), "#access Instance correctly stopped");
 
   // Unknown or malformed guids are refused, nothing stored.
-  Refused(403, "put.v0.software_instance_error", {{"instance_guid", "nope______0"}, {"message", "x"}},
+  Refused(403, "put.v0.software_instance_error",
+          {{"instance_guid", "nope______0"}, {"message", "x"}},
           "No software instance nope______0 found.");
-  Refused(403, "put.v0.software_instance_error", {{"instance_guid", "nope______1"}, {"message", "x"}},
+  Refused(403, "put.v0.software_instance_error",
+          {{"instance_guid", "nope______1"}, {"message", "x"}},
           "No shared instance nope______1 found.");
-  Refused(403, "put.v0.software_instance_reported_state", {{"instance_guid", "bad"}, {"reported_state", "started"}},
+  Refused(403, "put.v0.software_instance_reported_state",
+          {{"instance_guid", "bad"}, {"reported_state", "started"}},
           "instance_guid bad not handled.");
   Refused(400, "put.v0.software_instance_error", {{"instance_guid", "db______0"}}, "'message'");
 }
@@ -141,7 +151,8 @@ TEST_F(MasterReportsTest, StatusIsCappedAndClearedWhenThePartitionIsFreed) {
   EXPECT_EQ(status.substr(status.size() - 11), "end of log!");
 
   Request("db", {{"state", "destroyed"}});
-  Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "destroyed"}});
+  Ok("put.v0.software_instance_reported_state",
+     {{"instance_guid", "db______0"}, {"reported_state", "destroyed"}});
   // The slot is reused by a newcomer with no status.
   EXPECT_EQ(Request("other")["access_status_message"], "");
 }
@@ -155,12 +166,14 @@ TEST_F(MasterReportsTest, ComputerBangBumpsEveryBusyPartitionOfThatNode) {
   // In the same second: each timestamp still moves forward.
   Ok("put.v0.compute_node_bang", {{"computer_guid", "COMP-0"}, {"message", "reboot"}});
   auto ts = [&](const std::string& guid) {
-    return Ok("get.v0.software_instance", {{"instance_guid", guid}})["processing_timestamp"].get<int64_t>();
+    return Ok("get.v0.software_instance", {{"instance_guid", guid}})["processing_timestamp"]
+        .get<int64_t>();
   };
   EXPECT_GT(ts("a______0"), a["processing_timestamp"].get<int64_t>());
   EXPECT_GT(ts("b______0"), b["processing_timestamp"].get<int64_t>());
   EXPECT_EQ(ts("c______0"), c["processing_timestamp"].get<int64_t>());
-  Refused(403, "put.v0.compute_node_bang", {{"computer_guid", "NOPE"}, {"message", "m"}}, "NOPE is not registered.");
+  Refused(403, "put.v0.compute_node_bang", {{"computer_guid", "NOPE"}, {"message", "m"}},
+          "NOPE is not registered.");
 }
 
 TEST_F(MasterReportsTest, SoftwareInstallationReportsAreKeptAndReadByAdmin) {
@@ -192,7 +205,8 @@ TEST_F(MasterReportsTest, SoftwareInstallationReportsAreKeptAndReadByAdmin) {
   Refused(403, "put.v0.software_installation_error",
           {{"software_release_uri", "http://other"}, {"computer_guid", "COMP-0"}, {"message", "m"}},
           "No software installation of http://other on COMP-0 found");
-  EXPECT_EQ(Admin("software_installation_list", {{"computer_guid", "COMP-9"}})["result_list"].size(), 0u);
+  EXPECT_EQ(
+      Admin("software_installation_list", {{"computer_guid", "COMP-9"}})["result_list"].size(), 0u);
 }
 
 TEST_F(MasterReportsTest, UsageIsValidatedStoredAndListed) {
@@ -203,12 +217,14 @@ TEST_F(MasterReportsTest, UsageIsValidatedStoredAndListed) {
   Ok("post.v0.compute_node_usage", {{"computer_guid", "COMP-1"}, {"tioxml", Journal("COMP-1")}});
 
   // Bad documents: a clear 400 (or 403 for an unknown node) and nothing stored.
-  Refused(400, "post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal"}}, "'tioxml'");
-  Refused(400, "post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<consumption/>"}},
-          "journal");
-  Refused(400, "post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal/>"}}, "transaction");
-  Refused(403, "post.v0.compute_node_usage", {{"computer_guid", "NOPE"}, {"tioxml", Journal("NOPE")}},
-          "NOPE is not registered.");
+  Refused(400, "post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal"}},
+          "'tioxml'");
+  Refused(400, "post.v0.compute_node_usage",
+          {{"computer_guid", "COMP-0"}, {"tioxml", "<consumption/>"}}, "journal");
+  Refused(400, "post.v0.compute_node_usage",
+          {{"computer_guid", "COMP-0"}, {"tioxml", "<journal/>"}}, "transaction");
+  Refused(403, "post.v0.compute_node_usage",
+          {{"computer_guid", "NOPE"}, {"tioxml", Journal("NOPE")}}, "NOPE is not registered.");
 
   json all = Admin("usage_list", json::object());
   ASSERT_EQ(all["result_list"].size(), 2u);

@@ -17,11 +17,14 @@ using json = nlohmann::json;
 constexpr char kSr[] = "http://sr/software.cfg";
 
 std::string Journal(const std::string& computer, const std::string& quantity) {
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><journal><transaction type=\"Sale Packing List\">"
-         "<title>Resource consumptions</title><start_date></start_date><stop_date>2026-11-21 at 23:59:00</stop_date>"
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><journal><transaction type=\"Sale Packing "
+         "List\">"
+         "<title>Resource consumptions</title><start_date></start_date><stop_date>2026-11-21 at "
+         "23:59:00</stop_date>"
          "<reference>" +
          computer +
-         "</reference><currency></currency><payment_mode></payment_mode><arrow type=\"Administration\">"
+         "</reference><currency></currency><payment_mode></payment_mode><arrow "
+         "type=\"Administration\">"
          "<source></source><destination></destination></arrow><movement><resource>CPU</resource>"
          "<reference>slappart0</reference><quantity>" +
          quantity + "</quantity><price>0.0</price><VAT></VAT></movement></transaction></journal>";
@@ -55,14 +58,21 @@ class MasterAdminTest : public ::testing::Test {
   }
   void Populate() {
     Ok("put.v0.compute_node_format",
-       {{"computer_guid", "COMP-0"}, {"compute_partition_list", json::array({{{"partition_id", "slappart0"}}})}});
-    Ok("post.v0.software_installation", {{"software_release_uri", kSr}, {"computer_guid", "COMP-0"}});
-    Ok("put.v0.software_installation_error",
-       {{"software_release_uri", kSr}, {"computer_guid", "COMP-0"}, {"message", "Error: gcc not found"}});
-    Ok("post.v0.software_instance", {{"title", "db"}, {"software_release_uri", kSr}, {"software_type", "default"}});
-    Ok("put.v0.software_instance_error", {{"instance_guid", "db______0"}, {"message", "promise failed"}});
-    Ok("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "1.5")}});
-    Ok("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "2.5")}});
+       {{"computer_guid", "COMP-0"},
+        {"compute_partition_list", json::array({{{"partition_id", "slappart0"}}})}});
+    Ok("post.v0.software_installation",
+       {{"software_release_uri", kSr}, {"computer_guid", "COMP-0"}});
+    Ok("put.v0.software_installation_error", {{"software_release_uri", kSr},
+                                              {"computer_guid", "COMP-0"},
+                                              {"message", "Error: gcc not found"}});
+    Ok("post.v0.software_instance",
+       {{"title", "db"}, {"software_release_uri", kSr}, {"software_type", "default"}});
+    Ok("put.v0.software_instance_error",
+       {{"instance_guid", "db______0"}, {"message", "promise failed"}});
+    Ok("post.v0.compute_node_usage",
+       {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "1.5")}});
+    Ok("post.v0.compute_node_usage",
+       {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "2.5")}});
   }
 
   testing::TempDir dir_{"slapos-master-admin"};
@@ -72,7 +82,8 @@ class MasterAdminTest : public ::testing::Test {
 
 TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {
   Populate();
-  auto [status, refused] = Call("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal>"}});
+  auto [status, refused] =
+      Call("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", "<journal>"}});
   EXPECT_EQ(status, 400) << refused;
 
   ProcessResult usage = Slapos({"master", "usage", "--master-url", Url()});
@@ -83,15 +94,18 @@ TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {
   EXPECT_EQ(list["result_list"][0]["computer_guid"], "COMP-0");
   EXPECT_EQ(list["result_list"][1]["tioxml"], Journal("COMP-0", "2.5"));
 
-  ProcessResult xml = Slapos({"master", "usage", "--master-url", Url(), "--format", "xml", "--computer", "COMP-0"});
+  ProcessResult xml =
+      Slapos({"master", "usage", "--master-url", Url(), "--format", "xml", "--computer", "COMP-0"});
   ASSERT_EQ(xml.exit_code, 0) << xml.output;
   EXPECT_NE(xml.output.find("<usage_list>"), std::string::npos) << xml.output;
   EXPECT_NE(xml.output.find("<quantity>2.5</quantity>"), std::string::npos) << xml.output;
 
-  ProcessResult future = Slapos({"master", "usage", "--master-url", Url(), "--since", "2999-01-01"});
+  ProcessResult future =
+      Slapos({"master", "usage", "--master-url", Url(), "--since", "2999-01-01"});
   ASSERT_EQ(future.exit_code, 0) << future.output;
   EXPECT_EQ(json::parse(future.output)["result_list"].size(), 0u);
-  ProcessResult bad_since = Slapos({"master", "usage", "--master-url", Url(), "--since", "yesterday"});
+  ProcessResult bad_since =
+      Slapos({"master", "usage", "--master-url", Url(), "--since", "yesterday"});
   EXPECT_NE(bad_since.exit_code, 0);
   EXPECT_NE(bad_since.output.find("--since 'yesterday'"), std::string::npos) << bad_since.output;
 
@@ -103,7 +117,8 @@ TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {
   EXPECT_EQ(sw["result_list"][0]["error_message"], "Error: gcc not found");
 
   // The requester sees why the instance fails: in the document and with `slapos service info`.
-  EXPECT_EQ(Ok("get.v0.instance_tree", {{"title", "db"}})["access_status_message"], "#error promise failed");
+  EXPECT_EQ(Ok("get.v0.instance_tree", {{"title", "db"}})["access_status_message"],
+            "#error promise failed");
   ProcessResult info = Slapos({"service", "info", "db", "--news", "--master-url", Url()});
   ASSERT_EQ(info.exit_code, 0) << info.output;
   json shown = json::parse(info.output, nullptr, false);
@@ -111,8 +126,10 @@ TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {
   EXPECT_EQ(shown["status"], "red");
   EXPECT_EQ(shown["news"], json::parse(R"([{"text": "#error promise failed"}])"));
   ProcessResult brief = Slapos({"service", "info", "db", "--master-url", Url()});
-  EXPECT_NE(brief.output.find("db reports an error: promise failed"), std::string::npos) << brief.output;
-  Ok("put.v0.software_instance_reported_state", {{"instance_guid", "db______0"}, {"reported_state", "started"}});
+  EXPECT_NE(brief.output.find("db reports an error: promise failed"), std::string::npos)
+      << brief.output;
+  Ok("put.v0.software_instance_reported_state",
+     {{"instance_guid", "db______0"}, {"reported_state", "started"}});
   info = Slapos({"service", "info", "db", "--master-url", Url()});
   ASSERT_EQ(info.exit_code, 0) << info.output;
   EXPECT_EQ(json::parse(info.output, nullptr, false)["status"], "green") << info.output;
@@ -136,21 +153,27 @@ TEST_F(MasterAdminTest, BackupOfTheLiveDatabaseRestoresIntoAnotherMaster) {
   EXPECT_TRUE(PathExists(copy));
 
   // The live master keeps serving; the copy is a whole master database.
-  Ok("post.v0.compute_node_usage", {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "9")}});
+  Ok("post.v0.compute_node_usage",
+     {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "9")}});
   MasterProcess restored(copy);
-  ASSERT_TRUE(restored.ready()) << "a master on the backup did not start; see " << restored.log_path();
+  ASSERT_TRUE(restored.ready()) << "a master on the backup did not start; see "
+                                << restored.log_path();
   HttpConnection c(restored.port());
-  HttpResult r = c.Send("POST", "/slapos.get.v0.software_instance", R"({"instance_guid":"db______0"})");
+  HttpResult r =
+      c.Send("POST", "/slapos.get.v0.software_instance", R"({"instance_guid":"db______0"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["access_status_message"], "#error promise failed");
-  ProcessResult usage =
-      Slapos({"master", "usage", "--master-url", "http://127.0.0.1:" + std::to_string(restored.port())});
+  ProcessResult usage = Slapos(
+      {"master", "usage", "--master-url", "http://127.0.0.1:" + std::to_string(restored.port())});
   ASSERT_EQ(usage.exit_code, 0) << usage.output;
-  EXPECT_EQ(json::parse(usage.output)["result_list"].size(), 2u) << "the copy was taken before the third report";
+  EXPECT_EQ(json::parse(usage.output)["result_list"].size(), 2u)
+      << "the copy was taken before the third report";
 
-  ProcessResult unwritable = Slapos({"master", "backup", "/nonexistent-dir/b.db", "--master-url", Url()});
+  ProcessResult unwritable =
+      Slapos({"master", "backup", "/nonexistent-dir/b.db", "--master-url", Url()});
   EXPECT_NE(unwritable.exit_code, 0);
-  EXPECT_NE(unwritable.output.find("/nonexistent-dir/b.db"), std::string::npos) << unwritable.output;
+  EXPECT_NE(unwritable.output.find("/nonexistent-dir/b.db"), std::string::npos)
+      << unwritable.output;
 }
 
 }  // namespace

@@ -24,6 +24,10 @@ TEST(MasterCliTest, HelpAndErrors) {
   ProcessResult help = RunSlapos({"master", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--db"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("slapos master backup FILE"), std::string::npos) << help.output;
+  ProcessResult no_file = RunSlapos({"master", "backup"});
+  EXPECT_NE(no_file.exit_code, 0);
+  EXPECT_NE(no_file.output.find("FILE"), std::string::npos) << no_file.output;
   EXPECT_EQ(RunSlapos({"proxy", "start", "--help"}).exit_code, 0);
   ProcessResult missing = RunSlapos({"master", "--port", "0"});
   EXPECT_NE(missing.exit_code, 0);

@@ -9,7 +9,8 @@ Result<int> CheckSqliteFile(const std::string& path) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   auto fail = [&](const std::string& what) {
-    std::string m = "database " + path + ": " + what + (db ? std::string(": ") + sqlite3_errmsg(db) : "");
+    std::string m =
+        "database " + path + ": " + what + (db ? std::string(": ") + sqlite3_errmsg(db) : "");
     sqlite3_close(db);
     return Corruption(m);
   };
@@ -21,15 +22,18 @@ Result<int> CheckSqliteFile(const std::string& path) {
   std::string verdict;
   while (sqlite3_step(s) == SQLITE_ROW) {
     const unsigned char* t = sqlite3_column_text(s, 0);
-    verdict += (verdict.empty() ? "" : "; ") + std::string(t ? reinterpret_cast<const char*>(t) : "");
+    verdict +=
+        (verdict.empty() ? "" : "; ") + std::string(t ? reinterpret_cast<const char*>(t) : "");
   }
   sqlite3_finalize(s);
   if (verdict != "ok") {
     sqlite3_close(db);
-    return Corruption("database " + path + ": integrity check failed: " + (verdict.empty() ? "no answer" : verdict));
+    return Corruption("database " + path +
+                      ": integrity check failed: " + (verdict.empty() ? "no answer" : verdict));
   }
   int version = -1;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW) {
     version = sqlite3_column_int(s, 0);
   }
   sqlite3_finalize(s);

@@ -13,7 +13,9 @@ namespace {
 
 void ExecOrFail(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << "\n" << sql;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+      << (err ? err : "") << "\n"
+      << sql;
 }
 
 // A database as the previous slapos (schema version 3) left it, with a node, a busy partition,
@@ -61,7 +63,8 @@ TEST(MasterSqliteReportsTest, Schema3DatabaseWithDataMigrates) {
     }
     // The new columns and table are usable at once.
     SLAPOS_RETURN_IF_ERROR(tx.SetPartitionStatus(p->id, "#error boom", 42));
-    SLAPOS_ASSIGN_OR_RETURN(bool found, tx.SetSoftwareReport("COMP-0", "http://sr", "error", "log", 43));
+    SLAPOS_ASSIGN_OR_RETURN(bool found,
+                            tx.SetSoftwareReport("COMP-0", "http://sr", "error", "log", 43));
     EXPECT_TRUE(found);
     return tx.InsertUsage(UsageRecord{0, "COMP-0", 44, "<journal/>"}).status();
   });
@@ -91,14 +94,18 @@ TEST(MasterSqliteReportsTest, StatusesReportsAndUsageAreKept) {
     EXPECT_EQ(p->access_status, "#access Instance correctly started");
     EXPECT_EQ(p->access_status_at, 10);
 
-    SLAPOS_RETURN_IF_ERROR(tx.PutSoftware(SoftwareRecord{"COMP-0", "http://a", "available", "", "", 0}));
-    SLAPOS_RETURN_IF_ERROR(tx.PutSoftware(SoftwareRecord{"COMP-1", "http://b", "available", "", "", 0}));
-    SLAPOS_ASSIGN_OR_RETURN(bool found, tx.SetSoftwareReport("COMP-0", "http://a", "error", "no compiler", 11));
+    SLAPOS_RETURN_IF_ERROR(
+        tx.PutSoftware(SoftwareRecord{"COMP-0", "http://a", "available", "", "", 0}));
+    SLAPOS_RETURN_IF_ERROR(
+        tx.PutSoftware(SoftwareRecord{"COMP-1", "http://b", "available", "", "", 0}));
+    SLAPOS_ASSIGN_OR_RETURN(bool found,
+                            tx.SetSoftwareReport("COMP-0", "http://a", "error", "no compiler", 11));
     EXPECT_TRUE(found);
     SLAPOS_ASSIGN_OR_RETURN(found, tx.SetSoftwareReport("COMP-0", "http://zzz", "error", "x", 11));
     EXPECT_FALSE(found);
     // Supplying again (state change) keeps the report.
-    SLAPOS_RETURN_IF_ERROR(tx.PutSoftware(SoftwareRecord{"COMP-0", "http://a", "destroyed", "", "", 0}));
+    SLAPOS_RETURN_IF_ERROR(
+        tx.PutSoftware(SoftwareRecord{"COMP-0", "http://a", "destroyed", "", "", 0}));
     SLAPOS_ASSIGN_OR_RETURN(std::vector<SoftwareRecord> all, tx.ListAllSoftware());
     EXPECT_EQ(all.size(), 2u);
     if (all.size() == 2) {
@@ -111,9 +118,9 @@ TEST(MasterSqliteReportsTest, StatusesReportsAndUsageAreKept) {
     }
 
     for (int i = 0; i < 5; ++i) {
-      SLAPOS_RETURN_IF_ERROR(
-          tx.InsertUsage(UsageRecord{0, i % 2 ? "COMP-1" : "COMP-0", 100 + i, "<j" + std::to_string(i) + "/>"})
-              .status());
+      SLAPOS_RETURN_IF_ERROR(tx.InsertUsage(UsageRecord{0, i % 2 ? "COMP-1" : "COMP-0", 100 + i,
+                                                        "<j" + std::to_string(i) + "/>"})
+                                 .status());
     }
     SLAPOS_ASSIGN_OR_RETURN(std::vector<UsageRecord> u, tx.ListUsage("", 0, 100));
     EXPECT_EQ(u.size(), 5u);
@@ -135,7 +142,8 @@ TEST(MasterSqliteReportsTest, SnapshotOfALiveStoreIsAWholeDatabase) {
   auto store = OpenSqliteStore(dir.Join("m.db"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   Status st = (*store)->Write([](StoreTx& tx) -> Status {
-    for (int i = 0; i < 50; ++i) SLAPOS_RETURN_IF_ERROR(tx.UpsertNode("COMP-" + std::to_string(i)).status());
+    for (int i = 0; i < 50; ++i)
+      SLAPOS_RETURN_IF_ERROR(tx.UpsertNode("COMP-" + std::to_string(i)).status());
     return Status::OK();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();

@@ -43,7 +43,8 @@ class Stmt {
   const Status& status() const { return error_; }
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(s_, col)))
              : std::string();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
