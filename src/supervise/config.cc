@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "supervise/sha1.h"
 #include "util/file.h"
 #include "util/ini.h"
 #include "util/strings.h"
@@ -44,7 +45,7 @@ struct ConfigCache::Impl {
     std::vector<GroupItem> groups;
   };
   struct Entry {
-    std::string digest;   // SHA-256 of the file's text
+    std::string digest;   // SHA-1 of the file's text (supervise/sha1.h)
     std::string context;  // ContextKey() when parsed
     Items items;
   };
@@ -314,7 +315,7 @@ Status Collect(const std::string& path, std::string text, int depth, const Confi
   f.text = std::move(text);
   f.included = depth > 0;
   if (f.included && cache) {
-    f.digest = Sha256Hex(f.text);
+    f.digest = Sha1Hex(f.text);
     auto it = cache->files.find(path);
     // The same text as when the entry was made: no [include] in it (such files are not cached).
     if (it != cache->files.end() && it->second.digest == f.digest) {

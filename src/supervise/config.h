@@ -128,7 +128,7 @@ struct ParseOptions {
 
 class ConfigCache;
 
-// Reads `path` and its includes. With a `cache`, an included file whose text (SHA-256) and
+// Reads `path` and its includes. With a `cache`, an included file whose text (SHA-1) and
 // context (variables, [supervisord] backoff defaults, /etc/passwd's identity) are the same as
 // at the previous load through that cache is not parsed again: its parsed programs and groups
 // are reused. The result is the same as without the cache.

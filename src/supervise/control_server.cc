@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
-#include <openssl/sha.h>
 #include <pwd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "supervise/rpc.h"
+#include "supervise/sha1.h"
 #include "util/strings.h"
 
 namespace slapos::supervise {
@@ -73,13 +73,7 @@ bool DecodeBasicAuth(const std::string& header_value, std::string* user, std::st
 }
 
 bool PasswordMatches(const std::string& configured, const std::string& given) {
-  if (StartsWith(configured, "{SHA}")) {
-    unsigned char md[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(given.data()), given.size(), md);
-    char hex[2 * SHA_DIGEST_LENGTH + 1];
-    for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) std::snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return ToLower(configured.substr(5)) == hex;
-  }
+  if (StartsWith(configured, "{SHA}")) return ToLower(configured.substr(5)) == Sha1Hex(given);
   return configured == given;
 }
 

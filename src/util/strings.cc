@@ -1,7 +1,5 @@
 #include "util/strings.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -10,19 +8,6 @@ namespace slapos {
 
 namespace {
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string DigestHex(const EVP_MD* md, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex(len * 2, '0');
-  for (unsigned int i = 0; i < len; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 15];
-  }
-  return hex;
-}
 }  // namespace
 
 std::string_view Trim(std::string_view s) {
@@ -95,9 +80,6 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
   out.append(s.substr(start));
   return out;
 }
-
-std::string Md5Hex(std::string_view data) { return DigestHex(EVP_md5(), data); }
-std::string Sha256Hex(std::string_view data) { return DigestHex(EVP_sha256(), data); }
 
 bool ParseInt64(std::string_view s, long long* out) {
   if (s.empty()) return false;

@@ -269,6 +269,20 @@ TEST_F(SupervisorE2E, TcpServerWithBasicAuth) {
   EXPECT_EQ(state->GetString("statename"), "RUNNING");
 }
 
+TEST_F(SupervisorE2E, TcpServerWithShaHashedPassword) {
+  int port = testing::PickFreePort();
+  // supervisord's "{SHA}" + hex SHA-1 of the password (any case): here of "s3cret".
+  WriteConfig("[inet_http_server]\nport = 127.0.0.1:" + std::to_string(port) +
+              "\nusername = admin\npassword = {SHA}FEF341F85D87439E7D91A2D465B9871EF66B5E98\n"
+              "[program:one]\ncommand = /bin/sleep 1000\nstartsecs = 0\n");
+  ASSERT_TRUE(StartDaemon()) << DaemonLog();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  CtlResult ok = Ctl({"-s", url, "-u", "admin", "-p", "s3cret", "status"});
+  EXPECT_TRUE(Contains(ok.out, "one") && Contains(ok.out, "RUNNING")) << ok.out;
+  CtlResult bad = Ctl({"-s", url, "-u", "admin", "-p", "s3crez", "status"});
+  EXPECT_FALSE(Contains(bad.out, "RUNNING")) << bad.out;
+}
+
 // Sends raw bytes on the unix socket; returns what came back before close/timeout.
 std::string Raw(const std::string& sock, const std::string& data, bool read_reply = true) {
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
