@@ -161,6 +161,15 @@ bench_b() {
   [ "$KEEP" = 1 ] || teardown
 }
 
+# The host's speed varies (a shared VM: up to 2x within minutes in session 3), so every run first
+# prints how long a fixed CPU-bound loop takes now; compare figures only at similar values.
+calibrate() {
+  local t0; t0=$(now)
+  python3 -c 'sum(range(20000000))' 2>/dev/null
+  echo "calibration: a fixed CPU loop took $(elapsed "$t0" "$(now)") s (session 3, 07:13 UTC: 1.12 s, and (b) took 30.6 s)"
+}
+calibrate
+
 case "$WHAT" in
   a|c) bench_ac ;;
   b) bench_b ;;
