@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 
 namespace slapos {
 namespace {
@@ -28,7 +28,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
   std::string part = first.compute_partition_id;
   ASSERT_FALSE(part.empty());
   std::string path = dir.Join("srv/" + part);
-  ProcessResult deployed = Node({"instance"});
+  ProcessResult deployed = SlaposNode({"instance"});
   ASSERT_EQ(deployed.exit_code, 0)
       << deployed.output << Slurp(path + "/.slapgrid/log/instance.log");
   auto conn = Connection(first.instance_guid);
@@ -42,7 +42,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
 
   // Requested destroyed: `node instance` stops it (its files stay until `node report`).
   Request("hello-first", hello, R"({"name": "Ada"})", slap::InstanceState::kDestroyed);
-  ProcessResult stopped = Node({"instance"});
+  ProcessResult stopped = SlaposNode({"instance"});
   EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
   EXPECT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid).empty(); }, 15))
       << "a process of " << part << " survived";
@@ -51,7 +51,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
   EXPECT_FALSE(PathExists(dir.Join("srv/etc/supervisord.conf.d/" + part + ".conf")));
 
   // `node report` destroys it: emptied, reported, freed on the master.
-  ProcessResult report = Node({"report"});
+  ProcessResult report = SlaposNode({"report"});
   ASSERT_EQ(report.exit_code, 0) << report.output << Slurp(dir.Join("master.log"));
   EXPECT_NE(report.output.find("destroyed " + part), std::string::npos) << report.output;
   struct stat st {};
@@ -69,7 +69,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
   // The next request gets the freed partition (the lowest free one) and answers there.
   slap::Instance next = Request("hello-next", hello, R"({"name": "Bob"})");
   EXPECT_EQ(next.compute_partition_id, part);
-  ProcessResult redeployed = Node({"instance"});
+  ProcessResult redeployed = SlaposNode({"instance"});
   EXPECT_EQ(redeployed.exit_code, 0)
       << redeployed.output << Slurp(path + "/.slapgrid/log/instance.log");
   auto conn2 = Connection(next.instance_guid);

@@ -146,4 +146,77 @@ void NodeE2ETest::ShutdownSupervisor(const std::string& cfg_path) {
   testing::WaitFor([&] { return !PathExists(paths.pidfile); }, 20);
 }
 
+void HelloNodeE2ETest::SetUp() {
+  if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates users, addresses on a veth pair, runs as partition users";
+  int id = getpid() % 10000;
+  UseTag(prefix, 10000);
+  veth = tag + "a";
+  ASSERT_NO_FATAL_FAILURE(AddVethPair(veth, tag + "b", "fd5b:" + std::to_string(id) + ":1:2::1/64"));
+  ASSERT_NO_FATAL_FAILURE(StartMaster());
+  computer = "COMP-" + tag;
+  TestNodeConfig c;
+  c.computer_id = computer;
+  c.master_url = url;
+  c.root = dir.path();
+  c.partition_amount = 3;
+  c.interface_name = veth;
+  c.ipv4_local_network = "10.251." + std::to_string(id % 250) + ".0/24";
+  c.partition_base_name = tag + "p";
+  c.user_base_name = tag + "u";
+  c.software_user = tag + "soft";
+  ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+  ProcessResult f = SlaposNode({"format", "--now"});
+  UnformatAtTearDown(cfg);
+  ASSERT_EQ(f.exit_code, 0) << f.output << MasterLog();
+}
+
+slap::Instance HelloNodeE2ETest::Request(const std::string& title, const std::string& sr,
+                                         const std::string& params, slap::InstanceState state) {
+  slap::InstanceRequest req;
+  req.title = title;
+  req.software_release_uri = sr;
+  req.parameters = params;
+  req.state = state;
+  req.sla_parameters = R"({"computer_guid": ")" + computer + R"("})";
+  auto answer = client->RequestInstance(req);
+  EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_TRUE(answer.ok() && answer->ready);
+  return answer.ok() ? answer->instance : slap::Instance{};
+}
+
+nlohmann::json HelloNodeE2ETest::Connection(const std::string& guid) {
+  auto inst = client->GetInstance(guid);
+  if (!inst.ok()) return nlohmann::json::object();
+  return nlohmann::json::parse(inst->connection_parameters, nullptr, false);
+}
+
+std::string HelloNodeE2ETest::Get(const std::string& u) {
+  ProcessResult r = Exec({"curl", "--silent", "--max-time", "5", "--globoff", u}, 10);
+  return r.success() ? r.output : "(no answer from " + u + ": " + std::to_string(r.exit_code) + ")";
+}
+
+uid_t HelloNodeE2ETest::UidOf(const std::string& partition) {
+  struct stat st{};
+  return stat(dir.Join("srv/" + partition).c_str(), &st) == 0 ? st.st_uid : 0;
+}
+
+std::string HelloNodeE2ETest::SupplyHello() {
+  std::string hello = testing::SourceDir() + "/software/hello/software.cfg";
+  EXPECT_TRUE(client->Supply(hello, computer).ok());
+  ProcessResult sw = SlaposNode({"software"});
+  EXPECT_EQ(sw.exit_code, 0) << sw.output;
+  return hello;
+}
+
+ProcessResult HelloNodeE2ETest::Ctl(std::vector<std::string> args) {
+  args.insert(args.begin(), {testing::SlaposBinary(), "supervisorctl", "-c", dir.Join("srv/etc/supervisord.conf")});
+  return Exec(args, 60);
+}
+
+long long HelloNodeE2ETest::HelloPid(const std::string& path) {
+  long long pid = 0;
+  auto text = ReadFile(path + "/var/run/hello.pid");
+  return text.ok() && ParseInt64(Trim(*text), &pid) ? pid : 0;
+}
+
 }  // namespace slapos::e2e

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,35 @@ class NodeE2ETest : public ::testing::Test {
 
  private:
   std::vector<std::function<void()>> cleanups_;
+};
+
+// A node with a real master, a veth pair (IPv6 on it) and 3 formatted partitions, ready to
+// deploy the bundled hello release (instance, destroy, watchdog, offline tests). As root.
+class HelloNodeE2ETest : public NodeE2ETest {
+ protected:
+  // Names of users, partitions and the veth pair start with this (change it in a subclass's
+  // constructor so that suites do not share names).
+  std::string prefix = "ni";
+
+  void SetUp() override;
+
+  // Requests `title` on this node; expects the master to answer it ready.
+  slap::Instance Request(const std::string& title, const std::string& sr, const std::string& params,
+                         slap::InstanceState state = slap::InstanceState::kStarted);
+  // The instance's connection parameters (an empty object when unknown).
+  nlohmann::json Connection(const std::string& guid);
+  // The body curl gets from `u` (or a note saying there was no answer).
+  std::string Get(const std::string& u);
+  // The owner of instance_root/<partition> (0 when missing).
+  uid_t UidOf(const std::string& partition);
+  // Supplies the bundled hello release and builds it with `node software`.
+  std::string SupplyHello();
+  // `slapos supervisorctl` on the node's supervisor.
+  ProcessResult Ctl(std::vector<std::string> args);
+  // The hello service's pid in partition directory `path` (0 when unreadable).
+  static long long HelloPid(const std::string& path);
+
+  std::string veth, computer;
 };
 
 }  // namespace slapos::e2e

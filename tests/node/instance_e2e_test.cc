@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "slap/slap_client.h"
 #include "util/file.h"
 #include "util/process.h"
@@ -46,7 +46,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
                   .ok());
   ASSERT_TRUE(client->Supply(hello, computer).ok());
   ASSERT_TRUE(client->Supply(broken, computer).ok());
-  ProcessResult sw = Node({"software"});
+  ProcessResult sw = SlaposNode({"software"});
   ASSERT_EQ(sw.exit_code, 0) << sw.output;
 
   // 1. Request with a parameter -> deployed -> the URL answers with it.
@@ -54,7 +54,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   std::string part = inst.compute_partition_id;
   ASSERT_FALSE(part.empty());
   std::string path = dir.Join("srv/" + part);
-  ProcessResult first = Node({"instance"});
+  ProcessResult first = SlaposNode({"instance"});
   ASSERT_EQ(first.exit_code, 0) << first.output << Slurp(path + "/.slapgrid/log/instance.log");
   auto conn = Connection(inst.instance_guid);
   ASSERT_TRUE(conn.contains("url")) << conn.dump();
@@ -78,7 +78,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   struct stat before{};
   ASSERT_EQ(stat((path + "/buildout.cfg").c_str(), &before), 0);
   std::string log_before = Slurp(path + "/.slapgrid/log/instance.log");
-  ProcessResult again = Node({"instance"});
+  ProcessResult again = SlaposNode({"instance"});
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("0 deployed, 1 up to date"), std::string::npos) << again.output;
   struct stat after{};
@@ -90,20 +90,20 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   // 3. A failing instance buildout: error reported, no .timestamp, retried next run.
   slap::Instance bad = Request("broken-e2e", broken, "{}");
   std::string bad_path = dir.Join("srv/" + bad.compute_partition_id);
-  ProcessResult failed = Node({"instance"});
+  ProcessResult failed = SlaposNode({"instance"});
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
   EXPECT_NE(failed.output.find("Error while processing the following partitions:"), std::string::npos) << failed.output;
   EXPECT_NE(failed.output.find("no.such.recipe"), std::string::npos) << failed.output;
   EXPECT_FALSE(PathExists(bad_path + "/.timestamp"));
   EXPECT_NE(Slurp(bad_path + "/.slapgrid-" + bad.compute_partition_id + "-error.log").find("no.such.recipe"),
             std::string::npos);
-  ProcessResult retried = Node({"instance"});
+  ProcessResult retried = SlaposNode({"instance"});
   EXPECT_EQ(retried.exit_code, 1) << retried.output;
   EXPECT_NE(retried.output.find("1 failed"), std::string::npos) << retried.output;
   // Fixed in the installed release: the next run deploys it.
   std::string bad_sr = dir.Join("soft/" + Md5Hex(broken));
   ASSERT_TRUE(WriteFileAtomic(bad_sr + "/instance.cfg", "[buildout]\nparts =\n", 0644).ok());
-  ProcessResult fixed = Node({"instance"});
+  ProcessResult fixed = SlaposNode({"instance"});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   EXPECT_TRUE(PathExists(bad_path + "/.timestamp"));
   EXPECT_FALSE(PathExists(bad_path + "/.slapgrid-" + bad.compute_partition_id + "-error.log"));
@@ -111,20 +111,20 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
 
   // 4. Change the parameter -> redeployed -> the new answer.
   Request("hello-e2e", hello, R"({"name": "Grace"})");
-  ProcessResult changed = Node({"instance"});
+  ProcessResult changed = SlaposNode({"instance"});
   EXPECT_EQ(changed.exit_code, 0) << changed.output;
   EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
 
   // 5. Stop -> no process of the partition is left.
   Request("hello-e2e", hello, R"({"name": "Grace"})", slap::InstanceState::kStopped);
-  ProcessResult stopped = Node({"instance"});
+  ProcessResult stopped = SlaposNode({"instance"});
   EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
   EXPECT_TRUE(testing::WaitFor([&] { return ProcessesOf(uid).empty(); }, 10));
   EXPECT_NE(Get(url6).find("no answer"), std::string::npos);
 
   // 6. Start -> answers again.
   Request("hello-e2e", hello, R"({"name": "Grace"})");
-  ProcessResult started = Node({"instance"});
+  ProcessResult started = SlaposNode({"instance"});
   EXPECT_EQ(started.exit_code, 0) << started.output;
   EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
 
@@ -141,7 +141,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
                Get(url6).find("Hello Grace!") != std::string::npos;
       },
       20));
-  ProcessResult checked = Node({"instance", "--promise-periodicity", "0"});
+  ProcessResult checked = SlaposNode({"instance", "--promise-periodicity", "0"});
   EXPECT_EQ(checked.exit_code, 0) << checked.output;
   auto status = nlohmann::json::parse(Slurp(path + "/.slapgrid/promise/result/hello-answers.status.json"), nullptr, false);
   ASSERT_FALSE(status.is_discarded());
@@ -160,23 +160,23 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   ASSERT_TRUE(RemoveAll(dir.Join("srv/sv.sock")).ok());
   // software_root itself is format's (owner, mode); every release in it goes.
   ASSERT_TRUE(Exec({"/bin/sh", "-c", "find '" + dir.Join("soft") + "' -mindepth 1 -maxdepth 1 -exec rm -rf {} +"}).success());
-  ProcessResult resw = Node({"software"});
+  ProcessResult resw = SlaposNode({"software"});
   ASSERT_EQ(resw.exit_code, 0) << resw.output;
-  ProcessResult rebuilt = Node({"instance"});
+  ProcessResult rebuilt = SlaposNode({"instance"});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
   EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
   EXPECT_NE(Get(url4).find("Hello Grace!"), std::string::npos);
 }
 
 TEST_F(NodeInstanceE2ETest, UsageErrorsAndLock) {
-  ProcessResult help = Node({"instance", "--help"});
+  ProcessResult help = SlaposNode({"instance", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--only-cp"), std::string::npos);
-  ProcessResult unknown = Node({"instance", "--only-cp", "nosuchpart"});
+  ProcessResult unknown = SlaposNode({"instance", "--only-cp", "nosuchpart"});
   EXPECT_EQ(unknown.exit_code, 5) << unknown.output;
   EXPECT_NE(unknown.output.find("Unknown partition(s): nosuchpart"), std::string::npos) << unknown.output;
   // Nothing allocated: a clean pass that starts the node's supervisor.
-  ProcessResult empty = Node({"instance"});
+  ProcessResult empty = SlaposNode({"instance"});
   EXPECT_EQ(empty.exit_code, 0) << empty.output;
   EXPECT_EQ(ModeOf(dir.Join("srv/etc")), 0700u);
   EXPECT_TRUE(PathExists(dir.Join("srv/sv.sock")));
@@ -184,7 +184,7 @@ TEST_F(NodeInstanceE2ETest, UsageErrorsAndLock) {
   int fd = open(dir.Join("cp.pid").c_str(), O_RDWR | O_CREAT, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
-  ProcessResult locked = Node({"instance"});
+  ProcessResult locked = SlaposNode({"instance"});
   EXPECT_EQ(locked.exit_code, 10) << locked.output;
   close(fd);
 }

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 
 namespace slapos {
 namespace {
@@ -28,7 +28,7 @@ TEST_F(NodeOfflineE2ETest, MasterDownRestartsStartedPartitionsAndExits3) {
   ASSERT_FALSE(off.compute_partition_id.empty());
   std::string on_path = dir.Join("srv/" + on.compute_partition_id);
   std::string off_path = dir.Join("srv/" + off.compute_partition_id);
-  ProcessResult deployed = Node({"instance"});
+  ProcessResult deployed = SlaposNode({"instance"});
   ASSERT_EQ(deployed.exit_code, 0) << deployed.output;
   auto c_on = Connection(on.instance_guid), c_off = Connection(off.instance_guid);
   ASSERT_TRUE(c_on.contains("url") && c_off.contains("url")) << c_on.dump() << c_off.dump();
@@ -48,7 +48,7 @@ TEST_F(NodeOfflineE2ETest, MasterDownRestartsStartedPartitionsAndExits3) {
   struct stat before {};
   ASSERT_EQ(stat((on_path + "/buildout.cfg").c_str(), &before), 0);
 
-  ProcessResult offline = Node({"instance"});
+  ProcessResult offline = SlaposNode({"instance"});
   EXPECT_EQ(offline.exit_code, 3) << offline.output;
   EXPECT_NE(offline.output.find("offline"), std::string::npos) << offline.output;
   EXPECT_NE(offline.output.find(url), std::string::npos)
@@ -68,7 +68,7 @@ TEST_F(NodeOfflineE2ETest, MasterDownRestartsStartedPartitionsAndExits3) {
 
   // Still offline: same answer, the started instance untouched.
   long long pid = HelloPid(on_path);
-  ProcessResult again = Node({"instance"});
+  ProcessResult again = SlaposNode({"instance"});
   EXPECT_EQ(again.exit_code, 3) << again.output;
   EXPECT_EQ(HelloPid(on_path), pid);
 }

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include "e2e_support.h"
+#include "e2e_fixture.h"
 #include "node/watchdog.h"
 
 namespace slapos {
@@ -42,7 +42,7 @@ TEST_F(NodeWatchdogE2ETest, KilledServiceBangsOncePerDeploymentAndIsReprocessed)
   std::string part = inst.compute_partition_id;
   ASSERT_FALSE(part.empty());
   std::string path = dir.Join("srv/" + part);
-  ProcessResult first = Node({"instance"});
+  ProcessResult first = SlaposNode({"instance"});
   ASSERT_EQ(first.exit_code, 0) << first.output << Slurp(path + "/.slapgrid/log/instance.log");
   EXPECT_NE(Slurp(dir.Join("srv/etc/supervisord.conf")).find("[eventlistener:watchdog]"),
             std::string::npos);
@@ -72,7 +72,7 @@ TEST_F(NodeWatchdogE2ETest, KilledServiceBangsOncePerDeploymentAndIsReprocessed)
   EXPECT_EQ(MasterTimestamp(part), banged_ts) << "banged twice for one deployment";
 
   // 3. The next pass reprocesses the partition (the timestamp changed) and records it.
-  ProcessResult again = Node({"instance"});
+  ProcessResult again = SlaposNode({"instance"});
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("1 deployed"), std::string::npos) << again.output;
   EXPECT_EQ(Slurp(path + "/.timestamp"), std::to_string(banged_ts));
@@ -90,17 +90,17 @@ TEST_F(NodeWatchdogE2ETest, KilledServiceBangsOncePerDeploymentAndIsReprocessed)
 }
 
 TEST_F(NodeWatchdogE2ETest, NodeBangAndUsage) {
-  ProcessResult help = Node({"bang", "--help"});
+  ProcessResult help = SlaposNode({"bang", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--message"), std::string::npos) << help.output;
-  ProcessResult no_message = Node({"bang"});
+  ProcessResult no_message = SlaposNode({"bang"});
   EXPECT_EQ(no_message.exit_code, 5) << no_message.output;
-  ProcessResult bang = Node({"bang", "-m", "rebooted"});
+  ProcessResult bang = SlaposNode({"bang", "-m", "rebooted"});
   EXPECT_EQ(bang.exit_code, 0) << bang.output << Slurp(dir.Join("master.log"));
   EXPECT_NE(bang.output.find("banged compute node " + computer), std::string::npos) << bang.output;
   // The master gone: a clear error naming it.
   master->Stop(SIGTERM);
-  ProcessResult down = Node({"bang", "-m", "rebooted"});
+  ProcessResult down = SlaposNode({"bang", "-m", "rebooted"});
   EXPECT_NE(down.exit_code, 0);
   EXPECT_NE(down.output.find(url), std::string::npos) << down.output;
 
