@@ -539,7 +539,7 @@ void RpcInterface::Call(const std::string& method, const std::vector<Value>& par
     auto r = ReadLogRange(path, off, len);
     // A configured log that does not exist yet is one nothing was written to (files are created
     // on first output): it reads as empty, as supervisord's file created at spawn would.
-    if (!r.ok() && StartsWith(r.status().message(), "NO_FILE") && (off >= 0 || len == 0)) return done(Value::String(""));
+    if (!r.ok() && StartsWith(r.status().message(), "NO_FILE")) return done(Value::String(""));
     if (!r.ok()) return done(F(StartsWith(r.status().message(), "BAD_ARGUMENTS") ? kBadArguments : kFailed));
     return done(Value::String(*r));
   }
