@@ -54,7 +54,7 @@ void RecordReported(const PartitionSlot& slot, const std::string& state) {
   std::string path = slot.path + "/.slapos-reported-status";
   auto old = ReadOptional(path);
   if (old && *old == state + "\n") return;
-  Status s = WriteFileAtomic(path, state + "\n", 0644);
+  Status s = WriteFileUnsynced(path, state + "\n", 0644);
   if (!s.ok()) LOG_WARNING("partition {}: {}", slot.reference, s.message());
 }
 
@@ -81,7 +81,7 @@ void WritePromiseCheck(const PartitionSlot& slot, const PromiseCheck& c) {
   std::string dir = slot.path + "/.slapgrid/promise";
   Status s = MakeDirs(dir, 0755);
   if (s.ok())
-    s = WriteFileAtomic(PromiseCheckPath(slot),
+    s = WriteFileUnsynced(PromiseCheckPath(slot),
                         std::to_string(c.when) + " " + (c.failed ? "1" : "0") + "\n" + c.message, 0644);
   if (!s.ok()) LOG_WARNING("partition {}: saving the promise result: {}", slot.reference, s.message());
 }
@@ -120,7 +120,7 @@ class PartitionRun {
     if (!s.ok()) {
       out.kind = Kind::kError;
       out.message = s.message();
-      Status w = WriteFileAtomic(ErrorLogPath(), s.message() + "\n", 0644);
+      Status w = WriteFileUnsynced(ErrorLogPath(), s.message() + "\n", 0644);
       if (!w.ok()) LOG_WARNING("partition {}: {}", slot_.reference, w.message());
       if (started && !o_.force_stop) (void)RunPromises();  // refresh their state only
       if (!o_.force_stop) PostError(s.message());
@@ -129,7 +129,11 @@ class PartitionRun {
     }
     out.kind = Kind::kDeployed;
     if (!t_.timestamp.empty() && !o_.force_stop) {
-      Status w = WriteFileAtomic(ts_path, t_.timestamp, 0644);
+      // What the deployment wrote (buildout, supervisor group, marks) is written unsynced; one
+      // sync makes it durable before the timestamp says the partition is up to date. The
+      // timestamp itself may be lost in a crash: the partition is then deployed again.
+      Status w = SyncUnsyncedWrites();
+      if (w.ok()) w = WriteFileUnsynced(ts_path, t_.timestamp, 0644);
       if (!w.ok()) LOG_WARNING("partition {}: writing .timestamp: {}", slot_.reference, w.message());
     }
     return out;

@@ -21,7 +21,7 @@ constexpr off_t kInstanceLogRotate = 20 << 20;  // node.md §4.2 step 8
 // Writes `data` with `mode` and owner uid:gid unless the file already holds exactly it.
 Status WriteOwned(const std::string& path, const std::string& data, mode_t mode, uid_t uid, gid_t gid) {
   auto old = ReadFile(path);
-  if (!old.ok() || *old != data) SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, data, mode));
+  if (!old.ok() || *old != data) SLAPOS_RETURN_IF_ERROR(WriteFileUnsynced(path, data, mode));
   if (chmod(path.c_str(), mode) != 0) return ErrnoError("chmod " + path, errno);
   if (chown(path.c_str(), uid, gid) != 0) return ErrnoError("chown " + path, errno);
   return Status::OK();

@@ -44,7 +44,7 @@ Result<bool> WriteIfChanged(const std::string& path, const std::string& text, mo
     if (stat(path.c_str(), &st) == 0 && (st.st_mode & 07777) != mode) chmod(path.c_str(), mode);
     return false;
   }
-  SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, text, mode));
+  SLAPOS_RETURN_IF_ERROR(WriteFileUnsynced(path, text, mode));
   return true;
 }
 

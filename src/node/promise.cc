@@ -117,7 +117,7 @@ Result<std::vector<PromiseResult>> RunPromises(const PromiseRunOptions& o, Env& 
                             {"message", r.message}}}};
       std::string result_dir = o.partition_path + "/.slapgrid/promise/result";
       Status s = MakeDirs(result_dir, 0750);
-      if (s.ok()) s = WriteFileAtomic(result_dir + "/" + name + ".status.json", j.dump(2) + "\n", 0644);
+      if (s.ok()) s = WriteFileUnsynced(result_dir + "/" + name + ".status.json", j.dump(2) + "\n", 0644);
       if (!s.ok()) LOG_WARNING("promise {}: cannot save its result: {}", path, s.message());
     }
     results.push_back(std::move(r));

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <system_error>
 
 namespace slapos {
@@ -30,7 +33,13 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
+namespace {
+
+std::mutex g_unsynced_mu;
+std::set<std::string> g_unsynced;  // WriteFileUnsynced's paths not yet synced
+
+// Writes `data` with `mode` to a temporary file beside `path` (fsynced when `sync`); returns its name.
+Result<std::string> WriteTemp(const std::string& path, std::string_view data, mode_t mode, bool sync) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoError("cannot create " + tmp, errno);
@@ -48,24 +57,79 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+  if (::fchmod(fd, mode) != 0 || (sync && ::fsync(fd) != 0)) {
     int err = errno;
     ::close(fd);
     ::unlink(tmp.c_str());
     return ErrnoError("cannot sync " + tmp, err);
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError("cannot rename " + tmp + " to " + path, err);
-  }
+  return tmp;
+}
+
+Status RenameTemp(const std::string& tmp, const std::string& path) {
+  if (::rename(tmp.c_str(), path.c_str()) == 0) return Status::OK();
+  int err = errno;
+  ::unlink(tmp.c_str());
+  return ErrnoError("cannot rename " + tmp + " to " + path, err);
+}
+
+}  // namespace
+
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
+  SLAPOS_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(path, data, mode, true));
+  SLAPOS_RETURN_IF_ERROR(RenameTemp(tmp, path));
   int dfd = ::open(Dirname(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
   return Status::OK();
+}
+
+Status WriteFileUnsynced(const std::string& path, std::string_view data, mode_t mode) {
+  SLAPOS_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(path, data, mode, false));
+  {
+    std::lock_guard<std::mutex> lock(g_unsynced_mu);
+    g_unsynced.insert(path);
+  }
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return RenameTemp(tmp, path);
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    // A filesystem without RENAME_EXCHANGE (EINVAL), or an old kernel (ENOSYS): rename over.
+    if (errno == EINVAL || errno == ENOSYS) return RenameTemp(tmp, path);
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoError("cannot swap " + tmp + " with " + path, err);
+  }
+  // `tmp` now names the old file.
+  if (::unlink(tmp.c_str()) != 0) return ErrnoError("cannot remove the replaced " + tmp, errno);
+  return Status::OK();
+}
+
+Status SyncUnsyncedWrites() {
+  std::set<std::string> files;
+  {
+    std::lock_guard<std::mutex> lock(g_unsynced_mu);
+    files.swap(g_unsynced);
+  }
+  Status first;
+  auto sync = [&](const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) {
+      if (errno != ENOENT && first.ok()) first = ErrnoError("cannot open " + path + " to sync it", errno);
+      return;
+    }
+    if (::fsync(fd) != 0 && first.ok()) first = ErrnoError("cannot sync " + path, errno);
+    ::close(fd);
+  };
+  std::set<std::string> dirs;
+  for (const std::string& f : files) {
+    sync(f, 0);
+    dirs.insert(Dirname(f));
+  }
+  for (const std::string& d : dirs) sync(d, O_DIRECTORY);
+  return first;
 }
 
 Status MakeDirs(const std::string& path, mode_t mode) {

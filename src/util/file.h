@@ -13,6 +13,16 @@ Result<std::string> ReadFile(const std::string& path);
 // Writes `data` to a temporary file beside `path`, fsyncs it, renames it over `path`, and
 // fsyncs the directory. `mode` applies to the new file.
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+// Like WriteFileAtomic for readers (they see the old text or the new one, never a part of it),
+// but without fsync: for files that can be rebuilt and are written many times in a run (a
+// build's state, a partition's marks). The path is remembered until SyncUnsyncedWrites(); after
+// a crash before that, the file may hold its old text or be empty. An existing regular file is
+// swapped with the new one (renameat2 RENAME_EXCHANGE) rather than renamed over: on ext4 a rename
+// over a file flushes the new file's data first (auto_da_alloc), about 1 ms each.
+Status WriteFileUnsynced(const std::string& path, std::string_view data, mode_t mode = 0644);
+// fsyncs every file this process wrote with WriteFileUnsynced() since the last call, then their
+// directories; one journal commit covers them all. Files removed since are skipped. Thread-safe.
+Status SyncUnsyncedWrites();
 // mkdir -p with `mode` for the directories it creates.
 Status MakeDirs(const std::string& path, mode_t mode = 0755);
 bool PathExists(const std::string& path);

@@ -67,7 +67,7 @@ Status WriteFileIfChanged(const std::string& path, const std::string& content, u
     if (old.ok() && *old == content) return Status::OK();
   }
   SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path)));
-  SLAPOS_RETURN_IF_ERROR(WriteFileAtomic(path, content, mode));
+  SLAPOS_RETURN_IF_ERROR(WriteFileUnsynced(path, content, mode));  // the runner syncs once at the end
   if (chmod(path.c_str(), mode) != 0) return ErrnoError("chmod " + path, errno);
   return Status::OK();
 }

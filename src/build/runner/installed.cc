@@ -41,7 +41,7 @@ std::string FormatInstalled(const InstalledState& state) {
 
 Status WriteInstalled(const std::string& path, const InstalledState& state) {
   SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path)));
-  return WriteFileAtomic(path, FormatInstalled(state), 0644);
+  return WriteFileUnsynced(path, FormatInstalled(state), 0644);
 }
 
 Result<InstalledState> ReadInstalled(const std::string& path) {

@@ -73,7 +73,7 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
   SLAPOS_ASSIGN_OR_RETURN(Options bo, resolver->Section("buildout"));
   const std::string state_path = JoinPath(ctx.directory, bo["installed"]);
   SLAPOS_ASSIGN_OR_RETURN(InstalledState state, ReadInstalled(state_path));
-  const std::string before = PathExists(state_path) ? FormatInstalled(state) : "";
+  std::string written = PathExists(state_path) ? FormatInstalled(state) : "";
 
   // What the profile wants now: each part's options plus a signature that ties it to the
   // parts it references (SlapOS's fork: a changed dependency reinstalls its dependents).
@@ -113,9 +113,12 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
     for (const std::string& p : state.parts)
       if (state.installed.count(p) && !Contains(parts, p)) parts.push_back(p);
     state.parts = parts;
-    if (FormatInstalled(state) == before && PathExists(state_path)) return Status::OK();
+    std::string text = FormatInstalled(state);
+    if (text == written && PathExists(state_path)) return Status::OK();
     rep.state_written = true;
-    return WriteInstalled(state_path, state).WithContext("writing " + state_path);
+    SLAPOS_RETURN_IF_ERROR(WriteInstalled(state_path, state).WithContext("writing " + state_path));
+    written = std::move(text);
+    return Status::OK();
   };
   auto remove_paths = [&](const std::string& part, const std::vector<std::string>& paths) -> Status {
     for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
@@ -194,7 +197,10 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
     rep.installed.push_back(part);
     SLAPOS_RETURN_IF_ERROR(save());
   }
-  return save();
+  SLAPOS_RETURN_IF_ERROR(save());
+  // One sync for the whole run: the parts' files and every save of the state above.
+  if (rep.state_written || !rep.updated.empty()) return SyncUnsyncedWrites();
+  return Status::OK();
 }
 
 }  // namespace slapos::build::runner

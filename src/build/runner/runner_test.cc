@@ -129,6 +129,20 @@ TEST_F(RunnerTest, RemovedPartIsUninstalled) {
   EXPECT_FALSE(PathExists(dir_.Join("parts/a")));
 }
 
+TEST_F(RunnerTest, EmptyStateFileLeftByACrashInstallsEverythingAgain) {
+  // .installed.cfg is saved unsynced; a crash before the run's final sync may leave it empty.
+  Profile(kTwoParts);
+  ASSERT_TRUE(Run(nullptr).ok());
+  std::string state = Read(".installed.cfg");
+  ASSERT_TRUE(WriteFileAtomic(dir_.Join(".installed.cfg"), "").ok());
+  RunReport r;
+  ASSERT_TRUE(Run(&r).ok());
+  EXPECT_EQ(r.installed, (std::vector<std::string>{"b", "a"}));
+  EXPECT_TRUE(r.state_written);
+  EXPECT_EQ(Read(".installed.cfg"), state);
+  EXPECT_EQ(Read("parts/a"), "A uses " + dir_.Join("parts/b"));
+}
+
 TEST_F(RunnerTest, MissingPathReinstalls) {
   Profile(kTwoParts);
   ASSERT_TRUE(Run(nullptr).ok());
