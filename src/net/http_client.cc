@@ -1,21 +1,14 @@
 // HttpClient over one libcurl easy handle: libcurl keeps the connection of the previous
-// request open and reuses it when the next one goes to the same scheme/host/port.
+// request open and reuses it when the next one goes to the same scheme/host/port. libcurl is
+// opened on the first request (net/curl_library.h).
 #include "net/http_client.h"
 
-#include <curl/curl.h>
-
-#include <mutex>
-
+#include "net/curl_library.h"
 #include "util/file.h"
 
 namespace slapos::net {
 
 namespace {
-
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t AppendToString(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
@@ -23,9 +16,10 @@ size_t AppendToString(char* data, size_t size, size_t count, void* user) {
 }
 
 // The libcurl failure, as a Status that names the URL and says what to check.
-Status CurlError(CURLcode code, const char* detail_buffer, const std::string& method,
-                 const std::string& url, const HttpClientOptions& options) {
-  std::string detail = detail_buffer[0] != '\0' ? detail_buffer : curl_easy_strerror(code);
+Status CurlError(const CurlApi& curl, CURLcode code, const char* detail_buffer,
+                 const std::string& method, const std::string& url,
+                 const HttpClientOptions& options) {
+  std::string detail = detail_buffer[0] != '\0' ? detail_buffer : curl.easy_strerror(code);
   std::string what = method + " " + url;
   switch (code) {
     case CURLE_COULDNT_CONNECT:
@@ -72,9 +66,10 @@ long Millis(double seconds) { return seconds <= 0 ? 0 : static_cast<long>(second
 }  // namespace
 
 struct HttpClient::Impl {
+  const CurlApi* api = nullptr;  // set with `curl`
   CURL* curl = nullptr;
   ~Impl() {
-    if (curl != nullptr) curl_easy_cleanup(curl);
+    if (curl != nullptr) api->easy_cleanup(curl);
   }
 };
 
@@ -104,64 +99,67 @@ Result<HttpResponse> HttpClient::Send(std::string_view method_view, const std::s
       return InvalidArgument("TLS file '" + *file + "' for " + url + " does not exist");
     }
   }
-  GlobalInitOnce();
+  Result<const CurlApi*> loaded = Curl();
+  if (!loaded.ok()) return loaded.status().WithContext(method + " " + url);
+  const CurlApi& curl = **loaded;
   if (impl_->curl == nullptr) {
-    impl_->curl = curl_easy_init();
+    impl_->curl = curl.easy_init();
     if (impl_->curl == nullptr) return Internal("curl_easy_init failed");
+    impl_->api = &curl;
   } else {
-    curl_easy_reset(impl_->curl);  // keeps the open connection and the TLS session cache
+    curl.easy_reset(impl_->curl);  // keeps the open connection and the TLS session cache
   }
   CURL* c = impl_->curl;
   char error_buffer[CURL_ERROR_SIZE];
   error_buffer[0] = '\0';
   HttpResponse response;
 
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_seconds));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_seconds));
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendToString);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl.easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl.easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_seconds));
+  curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_seconds));
+  curl.easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendToString);
+  curl.easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl.easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
+  curl.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L);
+  if (!options_.ca_file.empty()) curl.easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.cert_file.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSLCERT, options_.cert_file.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, options_.key_file.c_str());
+    curl.easy_setopt(c, CURLOPT_SSLCERT, options_.cert_file.c_str());
+    curl.easy_setopt(c, CURLOPT_SSLKEY, options_.key_file.c_str());
   }
 
   if (method == "GET") {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    curl.easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else if (method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    if (method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl.easy_setopt(c, CURLOPT_POST, 1L);
+    curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl.easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    if (method != "POST") curl.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
 
   struct curl_slist* header_list = nullptr;
-  header_list = curl_slist_append(header_list, "Expect:");  // no 100-continue round trip
-  for (const std::string& h : headers) header_list = curl_slist_append(header_list, h.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
+  header_list = curl.slist_append(header_list, "Expect:");  // no 100-continue round trip
+  for (const std::string& h : headers) header_list = curl.slist_append(header_list, h.c_str());
+  curl.easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
 
-  CURLcode code = curl_easy_perform(c);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-  curl_slist_free_all(header_list);
+  CURLcode code = curl.easy_perform(c);
+  curl.easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl.slist_free_all(header_list);
   if (code != CURLE_OK) {
-    Status st = CurlError(code, error_buffer, method, url, options_);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+    Status st = CurlError(curl, code, error_buffer, method, url, options_);
+    curl.easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
     return st;
   }
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  curl.easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   char* content_type = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
+  if (curl.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
       content_type != nullptr) {
     response.content_type = content_type;
   }

@@ -42,7 +42,8 @@ class HttpClient {
   // Any HTTP status is a successful Result (the caller decides what 4xx means); transport
   // failures are errors naming the URL: Unavailable for connection refused, unresolvable
   // host or timeout, PermissionDenied for TLS failures, InvalidArgument for a bad URL or
-  // unreadable certificate files.
+  // unreadable certificate files, FailedPrecondition when libcurl cannot be loaded (it is
+  // opened on the first request; net/curl_library.h).
   Result<HttpResponse> Get(const std::string& url);
   Result<HttpResponse> Post(const std::string& url, std::string_view body,
                             std::string_view content_type = "application/json");

@@ -1,13 +1,11 @@
 #include "build/lang/fetch.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 
 #include "build/progress.h"
+#include "net/curl_library.h"
 
 namespace slapos::build::lang {
 
@@ -38,10 +36,15 @@ bool IsUrl(const std::string& name) {
 
 TransferResult CurlTransfer(const std::string& url, const TransferOptions& options,
                             const Sink& sink) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   TransferResult result;
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  Result<const net::CurlApi*> loaded = net::Curl();
+  if (!loaded.ok()) {
+    result.error = loaded.status().message();
+    result.retry_useless = true;  // the library will not appear between two attempts
+    return result;
+  }
+  const net::CurlApi& api = **loaded;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(api.easy_init(), api.easy_cleanup);
   if (!curl) {
     result.error = "curl_easy_init failed";
     return result;
@@ -50,34 +53,34 @@ TransferResult CurlTransfer(const std::string& url, const TransferOptions& optio
   Sink guarded = [&](const char* data, size_t size) { return sink_ok = sink(data, size); };
   char errbuf[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnData);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &guarded);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "slapos-cpp-buildout/0.1");
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  api.easy_setopt(h, CURLOPT_URL, url.c_str());
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, OnData);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, &guarded);
+  api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_USERAGENT, "slapos-cpp-buildout/0.1");
+  api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
   if (options.total_timeout_ms > 0)
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+    api.easy_setopt(h, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
   if (options.stall_timeout_seconds > 0) {
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
+    api.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    api.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
   }
   if (options.progress) {
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, options.progress);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    api.easy_setopt(h, CURLOPT_XFERINFODATA, options.progress);
+    api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   }
-  CURLcode rc = curl_easy_perform(h);
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
+  CURLcode rc = api.easy_perform(h);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
   result.sink_failed = !sink_ok;
   if (rc == CURLE_OK) {
     result.ok = true;
     return result;
   }
-  result.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  result.error = errbuf[0] ? errbuf : api.easy_strerror(rc);
   result.retry_useless = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
                          rc == CURLE_FILE_COULDNT_READ_FILE || !sink_ok;
   result.transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
