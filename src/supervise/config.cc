@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <glob.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -15,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "supervise/config_files.h"
 #include "supervise/sha1.h"
 #include "util/file.h"
 #include "util/ini.h"
@@ -24,36 +24,12 @@ extern char** environ;
 
 namespace slapos::supervise {
 
-// What a ConfigCache keeps of an included file: its [program:x]/[eventlistener:x] sections,
-// parsed, and its [group:x] sections, read but not yet joined to their programs.
-struct ConfigCache::Impl {
-  struct ProgramItem {
-    std::string name;
-    std::string where;  // "file:line" of the section
-    std::string error;  // "file:line: [program:x] ", to prefix errors found when joining
-    std::vector<ProcessConfig> procs;
-  };
-  struct GroupItem {
-    std::string name;
-    int priority = 999;
-    std::vector<std::string> members;
-    std::string error;           // "file:line: [group:x] "
-    std::string programs_error;  // "file:line: [group:x] option 'programs': "
-  };
-  struct Items {
-    std::vector<ProgramItem> programs;
-    std::vector<GroupItem> groups;
-  };
-  struct Entry {
-    std::string digest;   // SHA-1 of the file's text (supervise/sha1.h)
-    std::string context;  // ContextKey() when parsed
-    Items items;
-  };
-  std::unordered_map<std::string, Entry> files;  // by path
-  size_t hits = 0, parses = 0;
-};
-
 namespace {
+
+using config_files::AbsPath;
+using config_files::Collect;
+using config_files::LoadedFile;
+using config_files::ParseText;
 
 // One section with where it came from.
 struct Source {
@@ -136,11 +112,6 @@ class SectionReader {
   const Source& src_;
   const std::map<std::string, std::string>& vars_;
 };
-
-std::string AbsPath(const std::string& here, const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  return JoinPath(here, p);
-}
 
 std::string BaseVarsEnvKey(const std::string& k) { return "ENV_" + k; }
 
@@ -290,73 +261,6 @@ Status ParseProgram(const Source& src, const std::string& program, bool listener
   return Status::OK();
 }
 
-Result<IniFile> ParseText(const std::string& text, const std::string& path) {
-  IniOptions io;
-  io.inline_semicolon_comments = true;
-  io.strict = false;
-  return ParseIni(text, path, io);
-}
-
-// One file of the configuration: its text, and its sections unless a cache entry with the same
-// text may answer for it (then `ini` stays empty until the entry is known to fit).
-struct LoadedFile {
-  std::string path;
-  std::string text;
-  bool included = false;
-  std::string digest;  // of `text`, for included files when a cache is used
-  std::optional<IniFile> ini;
-};
-
-Status Collect(const std::string& path, std::string text, int depth, const ConfigCache::Impl* cache,
-               std::vector<LoadedFile>* files) {
-  if (depth > 10) return InvalidArgument(path + ": [include] nested more than 10 levels");
-  LoadedFile f;
-  f.path = path;
-  f.text = std::move(text);
-  f.included = depth > 0;
-  if (f.included && cache) {
-    f.digest = Sha1Hex(f.text);
-    auto it = cache->files.find(path);
-    // The same text as when the entry was made: no [include] in it (such files are not cached).
-    if (it != cache->files.end() && it->second.digest == f.digest) {
-      files->push_back(std::move(f));
-      return Status::OK();
-    }
-  }
-  SLAPOS_ASSIGN_OR_RETURN(IniFile ini, ParseText(f.text, path));
-  f.ini = std::move(ini);
-  const IniSection* inc = f.ini->Find("include");
-  std::vector<std::string> patterns;
-  int line = 0;
-  if (inc) {
-    const IniEntry* e = inc->Find("files");
-    if (!e) return InvalidArgument(path + ":" + std::to_string(inc->line) + ": [include] needs 'files = glob ...'");
-    patterns = SplitWhitespace(e->value);
-    line = e->line;
-  }
-  files->push_back(std::move(f));
-  if (!inc) return Status::OK();
-  std::string here = Dirname(path);
-  std::vector<std::string> found;
-  for (const std::string& pattern : patterns) {
-    std::string p = AbsPath(here, pattern);
-    glob_t g{};
-    int rc = glob(p.c_str(), GLOB_MARK, nullptr, &g);  // directories end with '/'; no stat each
-    if (rc == 0)
-      for (size_t i = 0; i < g.gl_pathc; ++i) found.push_back(g.gl_pathv[i]);
-    globfree(&g);
-  }
-  std::sort(found.begin(), found.end());
-  for (const std::string& name : found) {
-    if (name.ends_with('/')) continue;
-    auto content = ReadFile(name);
-    Status st = content.ok() ? Collect(name, std::move(*content), depth + 1, cache, files)
-                             : content.status().WithContext("reading supervisor config");
-    if (!st.ok()) return st.WithContext("included from " + path + ":" + std::to_string(line));
-  }
-  return Status::OK();
-}
-
 bool IsItemSection(const std::string& n) {
   return StartsWith(n, "program:") || StartsWith(n, "eventlistener:") || StartsWith(n, "group:");
 }
@@ -477,8 +381,16 @@ Result<Config> Build(const std::string& path, std::vector<LoadedFile>& files, co
       ConfigCache::Impl::Entry& e = cache->files.at(f.path);
       if (e.context == context) {
         ++cache->hits;
+        e.id = f.id;  // the same text, perhaps under a new identity (rewritten, touched)
+        e.id_trusted = cache->TrustId(f.id);
         items.push_back(&e.items);
         continue;
+      }
+      if (f.unread) {
+        SLAPOS_ASSIGN_OR_RETURN(f.text, ReadFile(f.path));
+        ++cache->reads;
+        f.digest = Sha1Hex(f.text);
+        f.unread = false;
       }
       SLAPOS_ASSIGN_OR_RETURN(IniFile ini, ParseText(f.text, f.path));
       f.ini = std::move(ini);
@@ -529,7 +441,7 @@ Result<Config> Build(const std::string& path, std::vector<LoadedFile>& files, co
     if (cache && f.included && only_items) {
       ++cache->parses;
       ConfigCache::Impl::Entry& e = cache->files[f.path];
-      e = ConfigCache::Impl::Entry{f.digest, context, std::move(parsed)};
+      e = ConfigCache::Impl::Entry{f.digest, context, std::move(parsed), f.id, cache->TrustId(f.id)};
       items.push_back(&e.items);
     } else {
       uncached.push_back(std::move(parsed));
@@ -599,12 +511,19 @@ ConfigCache::~ConfigCache() = default;
 size_t ConfigCache::hits() const { return impl_->hits; }
 size_t ConfigCache::parses() const { return impl_->parses; }
 size_t ConfigCache::size() const { return impl_->files.size(); }
+size_t ConfigCache::reads() const { return impl_->reads; }
+void ConfigCache::SetTrustMarginForTest(int64_t ns) { impl_->trust_margin_ns = ns; }
 
 Result<Config> LoadConfig(const std::string& path, const ParseOptions& options, ConfigCache* cache) {
   auto text = ReadFile(path);
   if (!text.ok()) return text.status().WithContext("reading supervisor config");
   std::vector<LoadedFile> files;
   ConfigCache::Impl* impl = cache ? cache->impl_.get() : nullptr;
+  if (impl) {
+    struct timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    impl->load_start_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+  }
   SLAPOS_RETURN_IF_ERROR(Collect(path, std::move(*text), 0, impl, &files));
   return Build(path, files, options, impl);
 }

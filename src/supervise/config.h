@@ -131,7 +131,9 @@ class ConfigCache;
 // Reads `path` and its includes. With a `cache`, an included file whose text (SHA-1) and
 // context (variables, [supervisord] backoff defaults, /etc/passwd's identity) are the same as
 // at the previous load through that cache is not parsed again: its parsed programs and groups
-// are reused. The result is the same as without the cache.
+// are reused. A file whose identity (device, inode, size, mtime, ctime) is unchanged since a
+// load that found it already older than one second is not even read again. The result is the
+// same as without the cache.
 Result<Config> LoadConfig(const std::string& path, const ParseOptions& options = {}, ConfigCache* cache = nullptr);
 // The parsed [program]/[eventlistener]/[group] sections of included files holding only such
 // sections, by path, between two LoadConfig calls (the supervisor's reloadConfig). Files that
@@ -146,6 +148,10 @@ class ConfigCache {
   size_t hits() const;    // files answered from the cache, over all loads
   size_t parses() const;  // files parsed and stored, over all loads
   size_t size() const;    // files held now
+  size_t reads() const;   // included files read from disk, over all loads
+  // How long a file must have been left unchanged before its identity alone is trusted
+  // (default one second); tests set a negative margin to trust every identity.
+  void SetTrustMarginForTest(int64_t ns);
 
   struct Impl;  // config.cc
 
