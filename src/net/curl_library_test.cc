@@ -1,8 +1,13 @@
 #include "net/curl_library.h"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace slapos::net {
 namespace {
@@ -73,6 +78,35 @@ TEST(CurlLibrary, LibraryWithoutTheFunctionsNamesTheFirstMissingOne) {
   EXPECT_NE(api.status().message().find("libz.so.1 has no symbol 'curl_global_init'"),
             std::string::npos)
       << api.status().message();
+}
+
+// Run in a fresh process (the "threadsafe" death-test style re-executes this program for this
+// test alone): libcurl is not loaded until the first use, which eight threads make at once.
+TEST(CurlLibraryDeathTest, LoadedOnlyOnFirstUseOnceForAllThreads) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        bool loaded_before = dlopen(kCurlSoname, RTLD_LAZY | RTLD_NOLOAD) != nullptr;
+        std::atomic<bool> go{false};
+        std::vector<const CurlApi*> seen(8, nullptr);
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < seen.size(); ++i) {
+          threads.emplace_back([&, i] {
+            while (!go) std::this_thread::yield();
+            Result<const CurlApi*> api = Curl();
+            if (api.ok()) seen[i] = *api;
+          });
+        }
+        go = true;
+        for (std::thread& t : threads) t.join();
+        bool loaded_after = dlopen(kCurlSoname, RTLD_LAZY | RTLD_NOLOAD) != nullptr;
+        bool same = seen[0] != nullptr;
+        for (const CurlApi* api : seen) same = same && api == seen[0];
+        if (loaded_before) std::exit(2);  // linked or loaded at start: the point is lost
+        if (!loaded_after) std::exit(3);
+        std::exit(same ? 0 : 4);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

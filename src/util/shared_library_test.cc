@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "util/file.h"
+#include "util/testing.h"
+
 namespace slapos {
 namespace {
 
@@ -42,10 +45,16 @@ TEST(SharedLibrary, MissingLibraryIsAClearErrorWithTheInstallHint) {
 
 TEST(SharedLibrary, FileThatIsNotALibraryIsAClearError) {
   // A path (with a slash) is opened as is, without the search path.
-  Result<SharedLibrary> lib = SharedLibrary::Open("/etc/hostname", "apt-get install nothing");
+  testing::TempDir tmp;
+  std::string path = tmp.Join("libfake.so.1");
+  ASSERT_TRUE(WriteFileAtomic(path, "not an ELF file\n").ok());
+  Result<SharedLibrary> lib = SharedLibrary::Open(path, "apt-get install libfake1");
   ASSERT_FALSE(lib.ok());
   EXPECT_EQ(lib.status().code(), Code::kFailedPrecondition);
-  EXPECT_NE(lib.status().message().find("/etc/hostname"), std::string::npos);
+  EXPECT_NE(lib.status().message().find("cannot load the shared library " + path),
+            std::string::npos)
+      << lib.status().message();
+  EXPECT_NE(lib.status().message().find("apt-get install libfake1"), std::string::npos);
 }
 
 TEST(SharedLibrary, MissingSymbolNamesTheSymbolAndTheLibrary) {

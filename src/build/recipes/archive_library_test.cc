@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "util/file.h"
@@ -77,6 +79,31 @@ TEST(ArchiveLibrary, ProcessWideTableIsLoadedOnceAndReadsARealTar) {
   }
   la.read_free(a);
   EXPECT_EQ(names, (std::vector<std::string>{"pkg/", "pkg/README"}));
+}
+
+// The first use, by eight threads at once, in a fresh process (the "threadsafe" death-test
+// style re-executes this program for this test alone): all get the same table.
+TEST(ArchiveLibraryDeathTest, FirstUseFromManyThreadsAtOnce) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        std::atomic<bool> go{false};
+        std::vector<const ArchiveApi*> seen(8, nullptr);
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < seen.size(); ++i) {
+          threads.emplace_back([&, i] {
+            while (!go) std::this_thread::yield();
+            Result<const ArchiveApi*> api = Archive();
+            if (api.ok()) seen[i] = *api;
+          });
+        }
+        go = true;
+        for (std::thread& t : threads) t.join();
+        bool same = seen[0] != nullptr;
+        for (const ArchiveApi* api : seen) same = same && api == seen[0];
+        std::exit(same ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(ArchiveLibrary, MissingLibraryIsAClearError) {
