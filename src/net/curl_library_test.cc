@@ -66,8 +66,7 @@ TEST(CurlLibrary, MissingLibraryIsAClearError) {
   ASSERT_FALSE(api.ok());
   EXPECT_EQ(api.status().code(), Code::kFailedPrecondition);
   const std::string& m = api.status().message();
-  EXPECT_NE(m.find("cannot load the shared library libcurl-not-here.so.4"), std::string::npos)
-      << m;
+  EXPECT_NE(m.find("cannot load the shared library libcurl-not-here.so.4"), std::string::npos) << m;
   EXPECT_NE(m.find("apt-get install libcurl4"), std::string::npos) << m;
 }
 

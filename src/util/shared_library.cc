@@ -33,8 +33,7 @@ Result<void*> SharedLibrary::Symbol(const char* name) const {
     // A null symbol value is legal in principle but never the case for a function we call.
     return FailedPrecondition("the shared library " + soname_ + " has no symbol '" + name +
                               "': " + LinkerError("null address") +
-                              " (too old a version? install a current one: " + install_hint_ +
-                              ")");
+                              " (too old a version? install a current one: " + install_hint_ + ")");
   }
   return address;
 }

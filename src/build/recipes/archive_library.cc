@@ -9,8 +9,10 @@ Result<ArchiveApi> LoadArchiveApi(const std::string& soname) {
   ArchiveApi api;
   SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_new", api.read_new));
   SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_free", api.read_free));
-  SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_support_filter_all", api.read_support_filter_all));
-  SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_support_format_all", api.read_support_format_all));
+  SLAPOS_RETURN_IF_ERROR(
+      lib.Resolve("archive_read_support_filter_all", api.read_support_filter_all));
+  SLAPOS_RETURN_IF_ERROR(
+      lib.Resolve("archive_read_support_format_all", api.read_support_format_all));
   SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_open_filename", api.read_open_filename));
   SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_next_header", api.read_next_header));
   SLAPOS_RETURN_IF_ERROR(lib.Resolve("archive_read_data_block", api.read_data_block));

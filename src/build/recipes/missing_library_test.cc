@@ -60,10 +60,19 @@ class MissingLibraryCli : public ::testing::Test {
   // `slapos args...` in a mount namespace where both libraries are empty files.
   ProcessResult SlaposWithoutLibraries(const std::vector<std::string>& args) {
     ProcessOptions o;
-    o.argv = {"unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+    o.argv = {"unshare",
+              "--mount",
+              "--propagation",
+              "private",
+              "--",
+              "sh",
+              "-c",
               "mount --bind /dev/null \"$1\" && mount --bind /dev/null \"$2\" && shift 2 && "
               "exec \"$@\"",
-              "sh", curl_file_, archive_file_, slapos::testing::SlaposBinary()};
+              "sh",
+              curl_file_,
+              archive_file_,
+              slapos::testing::SlaposBinary()};
     o.argv.insert(o.argv.end(), args.begin(), args.end());
     o.cwd = dir_.path();
     o.timeout_seconds = 60;
@@ -115,8 +124,7 @@ TEST_F(MissingLibraryCli, DownloadsAndRemoteExtendsSayToInstallLibcurl) {
   ProcessResult download = SlaposWithoutLibraries({"buildout", "-c", "download.cfg"});
   EXPECT_EQ(download.exit_code, 1) << download.output;
   EXPECT_NE(download.output.find("part [file]"), std::string::npos) << download.output;
-  EXPECT_NE(download.output.find("apt-get install libcurl4"), std::string::npos)
-      << download.output;
+  EXPECT_NE(download.output.find("apt-get install libcurl4"), std::string::npos) << download.output;
   EXPECT_EQ(download.output.find("retrying"), std::string::npos) << download.output;
 }
 
@@ -129,8 +137,8 @@ TEST_F(MissingLibraryCli, UnpackingSaysToInstallLibarchive) {
   ASSERT_TRUE(made.ok() && made->success());
   Write("buildout.cfg",
         "[buildout]\nparts = src\n"
-        "[src]\nrecipe = slapos.recipe.build:download-unpacked\nurl = " + dir_.Join("pkg.tar.gz") +
-            "\n");
+        "[src]\nrecipe = slapos.recipe.build:download-unpacked\nurl = " +
+            dir_.Join("pkg.tar.gz") + "\n");
   ProcessResult r = SlaposWithoutLibraries({"buildout"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("part [src]"), std::string::npos) << r.output;
