@@ -8,9 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 extern char** environ;
 
@@ -28,6 +34,46 @@ void WriteAll(int fd, const char* p, size_t n) {
     p += w;
     n -= static_cast<size_t>(w);
   }
+}
+
+// What the groups lookups below depend on: when /etc/group or /etc/passwd changes, they are
+// looked up again.
+std::string UserDbIdentity() {
+  std::string id;
+  for (const char* f : {"/etc/group", "/etc/passwd"}) {
+    struct stat st{};
+    if (stat(f, &st) == 0)
+      id += std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) +
+            "." + std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return id;
+}
+
+// initgroups()'s list for `user`, looked up in the parent: NSS (files, systemd...) is not
+// async-signal-safe, so the child after fork only calls setgroups(). Cached per process: a
+// node spawns several processes per partition as the same user.
+Result<std::vector<gid_t>> GroupsOf(const std::string& user, gid_t gid) {
+  static std::mutex mu;
+  static std::string identity;
+  static std::map<std::pair<std::string, gid_t>, std::vector<gid_t>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  std::string now = UserDbIdentity();
+  if (now != identity) {
+    cache.clear();
+    identity = now;
+  }
+  auto key = std::make_pair(user, gid);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::vector<gid_t> groups(64);
+  int n = static_cast<int>(groups.size());
+  if (getgrouplist(user.c_str(), gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<size_t>(n));  // n now holds the number needed
+    if (getgrouplist(user.c_str(), gid, groups.data(), &n) < 0)
+      return Internal("cannot list the groups of user " + user);
+  }
+  groups.resize(static_cast<size_t>(n));
+  cache[key] = groups;
+  return groups;
 }
 
 // In the child, after fork: report `what` and errno through the status pipe and exit.
@@ -73,6 +119,10 @@ Result<ProcessResult> RunProcess(const ProcessOptions& o) {
     user_name = pw.pw_name;
     if (!o.gid) gid = pw.pw_gid;
   }
+  std::vector<gid_t> groups;
+  if (o.uid) {
+    SLAPOS_ASSIGN_OR_RETURN(groups, GroupsOf(user_name, gid));
+  }
 
   int out_pipe[2] = {-1, -1};
   int status_pipe[2];
@@ -99,7 +149,7 @@ Result<ProcessResult> RunProcess(const ProcessOptions& o) {
     if (::dup2(in_pipe[0], 0) < 0 || ::dup2(target, 1) < 0 || ::dup2(target, 2) < 0) ChildFail(status_pipe[1], "dup2");
     if (o.uid) {
       if (::setgid(gid) != 0) ChildFail(status_pipe[1], "setgid");
-      if (::initgroups(user_name.c_str(), gid) != 0) ChildFail(status_pipe[1], "initgroups");
+      if (::setgroups(groups.size(), groups.data()) != 0) ChildFail(status_pipe[1], "setgroups");
       if (::setuid(*o.uid) != 0) ChildFail(status_pipe[1], "setuid");
     }
     if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ChildFail(status_pipe[1], ("chdir " + o.cwd).c_str());

@@ -1,6 +1,8 @@
 // Running a child program to completion: argv, working directory, environment, optional
-// user switch (setgid, initgroups, setuid), a timeout, and its output captured or sent to a
-// file. Thread-safe (each call owns its child). For long-lived daemons see src/supervise/.
+// user switch (setgid; setgroups with the list initgroups() would set, looked up before fork
+// and cached while /etc/group and /etc/passwd are unchanged; setuid), a timeout, and its output
+// captured or sent to a file. Thread-safe (each call owns its child). For long-lived daemons
+// see src/supervise/.
 #pragma once
 
 #include <map>
