@@ -48,6 +48,9 @@ bool ParseTrueFalse(const std::string& flag, const std::string& v, bool* out) {
   return false;
 }
 
+// Beside the saved definition: format and unformat hold it while they change the node.
+std::string FormatLockPath(const node::NodeConfig& config) { return config.computer_json + ".lock"; }
+
 int RunFormat(const std::vector<std::string>& args) {
   CLI::App app{"Create or verify the node's partitions: users, groups, directories, addresses, taps "
                "(node.md §1). A rerun on a formatted node changes nothing.",
@@ -70,6 +73,9 @@ int RunFormat(const std::vector<std::string>& args) {
   if (config->alter_network && (config->interface_name.empty() || config->ipv4_local_network.empty()))
     return Fail(InvalidArgument(config->path + ": interface_name and ipv4_local_network are required when "
                                 "alter_network is true"));
+  // One format (or unformat) at a time per node: a second one waits, then finds it done.
+  auto lock = WaitPidfile(FormatLockPath(*config), "slapos node format");
+  if (!lock.ok()) return Fail(lock.status());
   auto system = node::NewLinuxSystem();
   auto result = node::Format(*config, *system, *Env::Default());
   if (!result.ok()) return Fail(result.status());
@@ -141,6 +147,8 @@ int RunUnformat(const std::vector<std::string>& args) {
   }
   auto config = Load(common, ConfigUse::kSlapgrid, true);
   if (!config.ok()) return Fail(config.status());
+  auto lock = WaitPidfile(FormatLockPath(*config), "slapos node unformat");
+  if (!lock.ok()) return Fail(lock.status());
   auto system = node::NewLinuxSystem();
   auto changes = node::Unformat(*config, *system);
   if (!changes.ok()) return Fail(changes.status());

@@ -13,6 +13,7 @@
 #include "node/linux_system.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace slapos::cli {
 
@@ -43,13 +44,26 @@ int NodeFail(const Status& s) {
   return s.code() == Code::kPermissionDenied || s.code() == Code::kInvalidArgument ? kNodeExitUsage : 1;
 }
 
-Result<int> LockPidfile(const std::string& path) {
+namespace {
+
+Result<int> Lock(const std::string& path, const std::string& waiting_who) {
   SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path), 0755));
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("opening " + path, errno);
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    close(fd);
-    return FailedPrecondition("another run holds " + path + "; wait for it to finish");
+    if (waiting_who.empty()) {
+      close(fd);
+      return FailedPrecondition("another run holds " + path + "; wait for it to finish");
+    }
+    auto holder = ReadFile(path);
+    std::fprintf(stderr, "%s: waiting for another run (pid %s) holding %s\n", waiting_who.c_str(),
+                 holder.ok() && !Trim(*holder).empty() ? std::string(Trim(*holder)).c_str() : "?", path.c_str());
+    while (flock(fd, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      return ErrnoError("locking " + path, err);
+    }
   }
   std::string pid = std::to_string(getpid()) + "\n";
   if (ftruncate(fd, 0) != 0 || write(fd, pid.data(), pid.size()) < 0) {
@@ -59,6 +73,11 @@ Result<int> LockPidfile(const std::string& path) {
   }
   return fd;
 }
+
+}  // namespace
+
+Result<int> LockPidfile(const std::string& path) { return Lock(path, ""); }
+Result<int> WaitPidfile(const std::string& path, const std::string& who) { return Lock(path, who); }
 
 std::string SelfBinary() {
   char buf[4096];

@@ -55,6 +55,8 @@ int NodeFail(const Status& s);
 // Holds an exclusive lock on `path` for the life of the process (SlapOS's pidfiles); returns
 // the descriptor. FailedPrecondition when another process holds it.
 Result<int> LockPidfile(const std::string& path);
+// The same lock, but waits for the process holding it (saying so on stderr, as `who`).
+Result<int> WaitPidfile(const std::string& path, const std::string& who);
 
 // The running binary (/proc/self/exe), to run sub-steps in child processes.
 std::string SelfBinary();

@@ -92,26 +92,6 @@ bool SupervisorAnswers(const NodeConfig& c) {
   return v.ok() && f.code == 0;
 }
 
-// Pids of the `slapos node format ... --cfg <cfg>` processes running now (ours excepted).
-std::vector<pid_t> FormatsRunning(const std::string& cfg) {
-  std::vector<pid_t> out;
-  DIR* d = opendir("/proc");
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    long long pid = 0;
-    if (!ParseInt64(e->d_name, &pid) || pid == getpid()) continue;
-    auto cmdline = ReadFile("/proc/" + std::string(e->d_name) + "/cmdline");
-    if (!cmdline.ok()) continue;
-    std::string c = std::string(1, '\0') + *cmdline;
-    const std::string nul(1, '\0');
-    if (c.find(nul + "node" + nul + "format" + nul) != std::string::npos &&
-        c.find(nul + "--cfg" + nul + cfg + nul) != std::string::npos)
-      out.push_back(static_cast<pid_t>(pid));
-  }
-  closedir(d);
-  return out;
-}
-
 class LinuxLocalHost : public LocalHost {
  public:
   explicit LinuxLocalHost(std::string binary) : binary_(std::move(binary)) {}
@@ -295,15 +275,7 @@ class LinuxLocalHost : public LocalHost {
   }
 
   Result<std::string> RunFormat(const std::string& cfg) override {
-    // `node format` takes no lock: wait for one already running (the daemon's at its start).
-    auto deadline = Clock::now() + std::chrono::minutes(10);
-    while (!FormatsRunning(cfg).empty()) {
-      if (Clock::now() > deadline)
-        return Unavailable("another 'slapos node format --cfg " + cfg + "' (pid " +
-                           std::to_string(FormatsRunning(cfg).front()) +
-                           ") has been running for 10 minutes; wait for it to end and rerun");
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    // `node format` waits for one already running (the daemon's at its start): they share a lock.
     return Run({binary_, "node", "format", "--now", "--cfg", cfg}, 3600);
   }
   Result<std::string> RunUnformat(const std::string& cfg) override {

@@ -1,5 +1,8 @@
 // `slapos node format` for real, as root: 10 partitions on a veth pair the test creates.
+#include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +143,31 @@ TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
       EXPECT_FALSE(StartsWith(a, "10.213.7.")) << a;
     }
   EXPECT_EQ(Sh("ip -6 route show table local type local dev lo | grep " + prefix.substr(0, 9)), "");
+}
+
+std::string Log(const std::string& path) {
+  auto text = ReadFile(path);
+  return text.ok() ? *text : "";
+}
+
+TEST_F(NodeFormatE2ETest, ASecondFormatWaitsForTheFirst) {
+  // Hold the lock format and unformat take (beside the saved definition), as a running format would.
+  std::string lock_path = dir.Join("state/slapos.json.lock");
+  ASSERT_TRUE(MakeDirs(dir.Join("state")).ok());
+  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX), 0);
+  std::string log = dir.Join("second-format.log");
+  testing::ChildProcess second({SLAPOS(), "node", "format", "--cfg", cfg, "--now", "--local"}, log);
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Log(log).find("waiting for another run") != std::string::npos; }, 20))
+      << Log(log);
+  EXPECT_TRUE(second.Running());
+  EXPECT_FALSE(PathExists(dir.Join("state/slapos.json")));  // nothing done while it waits
+  close(fd);
+  ASSERT_TRUE(testing::WaitFor([&] { return !second.Running(); }, 120)) << Log(log);
+  EXPECT_EQ(second.Stop(SIGTERM), 0) << Log(log);
+  EXPECT_TRUE(PathExists(dir.Join("state/slapos.json"))) << Log(log);
 }
 
 TEST_F(NodeFormatE2ETest, BadConfigurationChangesNothing) {
