@@ -104,7 +104,8 @@ Status NodeSupervisor::Ensure() {
   SLAPOS_RETURN_IF_ERROR(EnsureDir(ir + "/var/run", 0700));
   SLAPOS_RETURN_IF_ERROR(EnsureDir(ir + "/etc", 0700));
   SLAPOS_RETURN_IF_ERROR(EnsureDir(paths_.config_d, 0700));
-  SLAPOS_RETURN_IF_ERROR(WriteIfChanged(paths_.config, Skeleton(paths_) + WatchdogSection(config_, binary_), 0600).status());
+  SLAPOS_ASSIGN_OR_RETURN(bool changed,
+                          WriteIfChanged(paths_.config, Skeleton(paths_) + WatchdogSection(config_, binary_), 0600));
   if (!client_) {
     SLAPOS_ASSIGN_OR_RETURN(auto c, supervise::SupervisorClient::Open(paths_.serverurl));
     client_ = std::make_unique<supervise::SupervisorClient>(std::move(c));
@@ -112,7 +113,8 @@ Status NodeSupervisor::Ensure() {
   // A daemon shutting down answers SHUTDOWN for a while: wait for it to go (5 tries, 2*n s).
   for (int attempt = 0;; ++attempt) {
     auto state = DaemonState(*client_);
-    if (state.ok() && *state == "RUNNING") return Status::OK();
+    // A running daemon with an older config (e.g. no watchdog yet) takes the new one now.
+    if (state.ok() && *state == "RUNNING") return changed ? Update() : Status::OK();
     if (!state.ok() || attempt >= 5) break;
     std::this_thread::sleep_for(std::chrono::seconds(2 * (attempt + 1)));
   }

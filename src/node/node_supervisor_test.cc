@@ -87,6 +87,30 @@ TEST_F(NodeSupervisorTest, EnsureLaunchesOnceAndIsIdempotent) {
   EXPECT_EQ(st.st_mtime, mtime);
 }
 
+TEST_F(NodeSupervisorTest, ARunningDaemonTakesANewerConfigOnEnsure) {
+  sv_ = std::make_unique<NodeSupervisor>(config_, testing::SlaposBinary());
+  ASSERT_TRUE(sv_->Ensure().ok());
+  auto pid1 = sv_->client().CallOrError("supervisor.getPID");
+  ASSERT_TRUE(pid1.ok());
+  Fault f;
+  auto none = sv_->client().Call("supervisor.getProcessInfo", {Value::String("watchdog")}, &f);
+  EXPECT_EQ(f.code, supervise::kBadName);
+  // The node now has a master: its config gains the watchdog event listener.
+  NodeConfig with_master = config_;
+  with_master.master_url = "http://127.0.0.1:9";
+  with_master.computer_id = "COMP-T";
+  NodeSupervisor again(with_master, testing::SlaposBinary());
+  ASSERT_TRUE(again.Ensure().ok());
+  auto pid2 = again.client().CallOrError("supervisor.getPID");
+  ASSERT_TRUE(pid2.ok());
+  EXPECT_EQ(pid1->i, pid2->i);  // the same daemon, not a restart
+  Fault f2;
+  auto info = again.client().Call("supervisor.getProcessInfo", {Value::String("watchdog")}, &f2);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(f2.code, 0) << f2.text;
+  EXPECT_EQ(info->GetString("group"), "watchdog");
+}
+
 TEST_F(NodeSupervisorTest, StartRestartsKilledServiceAndStopLeavesOthersAlone) {
   sv_ = std::make_unique<NodeSupervisor>(config_, testing::SlaposBinary());
   ASSERT_TRUE(sv_->Ensure().ok());
