@@ -74,6 +74,31 @@ Status RenameTemp(const std::string& tmp, const std::string& path) {
   return ErrnoError("cannot rename " + tmp + " to " + path, err);
 }
 
+// Puts the written temporary `tmp` in place of `path`. True when `tmp` now names the old file
+// (swapped), false when it is gone (renamed over nothing, or over something not a regular file).
+Result<bool> SwapIn(const std::string& tmp, const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(g_unsynced_mu);
+    g_unsynced.insert(path);
+  }
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    SLAPOS_RETURN_IF_ERROR(RenameTemp(tmp, path));
+    return false;
+  }
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    // A filesystem without RENAME_EXCHANGE (EINVAL), or an old kernel (ENOSYS): rename over.
+    if (errno == EINVAL || errno == ENOSYS) {
+      SLAPOS_RETURN_IF_ERROR(RenameTemp(tmp, path));
+      return false;
+    }
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoError("cannot swap " + tmp + " with " + path, err);
+  }
+  return true;
+}
+
 }  // namespace
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
@@ -89,21 +114,47 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
 
 Status WriteFileUnsynced(const std::string& path, std::string_view data, mode_t mode) {
   SLAPOS_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(path, data, mode, false));
-  {
-    std::lock_guard<std::mutex> lock(g_unsynced_mu);
-    g_unsynced.insert(path);
-  }
-  struct stat st{};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return RenameTemp(tmp, path);
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
-    // A filesystem without RENAME_EXCHANGE (EINVAL), or an old kernel (ENOSYS): rename over.
-    if (errno == EINVAL || errno == ENOSYS) return RenameTemp(tmp, path);
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError("cannot swap " + tmp + " with " + path, err);
-  }
+  SLAPOS_ASSIGN_OR_RETURN(bool swapped, SwapIn(tmp, path));
   // `tmp` now names the old file.
-  if (::unlink(tmp.c_str()) != 0) return ErrnoError("cannot remove the replaced " + tmp, errno);
+  if (swapped && ::unlink(tmp.c_str()) != 0) return ErrnoError("cannot remove the replaced " + tmp, errno);
+  return Status::OK();
+}
+
+FileRewriter::FileRewriter(std::string path, mode_t mode)
+    : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())), mode_(mode) {}
+
+FileRewriter::~FileRewriter() {
+  if (kept_) ::unlink(tmp_.c_str());
+}
+
+Status FileRewriter::Write(std::string_view data) {
+  int fd = kept_ ? ::open(tmp_.c_str(), O_WRONLY | O_CLOEXEC) : -1;
+  if (fd < 0) {  // the first write (or the kept temporary went away): a new file
+    kept_ = false;
+    SLAPOS_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(path_, data, mode_, false));
+    (void)tmp;
+  } else {
+    // Rewritten in place: no new inode. (No O_TRUNC: on ext4 a truncation to zero makes close()
+    // flush the file, ~1 ms.)
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int err = errno;
+        ::close(fd);
+        return ErrnoError("cannot write " + tmp_, err);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::ftruncate(fd, static_cast<off_t>(data.size())) != 0 || ::fchmod(fd, mode_) != 0) {
+      int err = errno;
+      ::close(fd);
+      return ErrnoError("cannot write " + tmp_, err);
+    }
+    ::close(fd);
+  }
+  SLAPOS_ASSIGN_OR_RETURN(kept_, SwapIn(tmp_, path_));
   return Status::OK();
 }
 

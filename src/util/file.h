@@ -20,8 +20,26 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
 // swapped with the new one (renameat2 RENAME_EXCHANGE) rather than renamed over: on ext4 a rename
 // over a file flushes the new file's data first (auto_da_alloc), about 1 ms each.
 Status WriteFileUnsynced(const std::string& path, std::string_view data, mode_t mode = 0644);
-// fsyncs every file this process wrote with WriteFileUnsynced() since the last call, then their
-// directories; one journal commit covers them all. Files removed since are skipped. Thread-safe.
+// WriteFileUnsynced for a file rewritten many times by one owner (a build's state, saved after
+// every part): the temporary beside it is kept between writes (it holds the previous text after
+// each swap) and rewritten in place, so the run creates and deletes one inode instead of one per
+// write. The destructor removes it. Not thread-safe; one FileRewriter per path at a time.
+class FileRewriter {
+ public:
+  explicit FileRewriter(std::string path, mode_t mode = 0644);
+  ~FileRewriter();
+  FileRewriter(const FileRewriter&) = delete;
+  FileRewriter& operator=(const FileRewriter&) = delete;
+  Status Write(std::string_view data);
+
+ private:
+  std::string path_, tmp_;
+  mode_t mode_;
+  bool kept_ = false;  // tmp_ holds a previous text, ours to reuse
+};
+// fsyncs every file this process wrote with WriteFileUnsynced() or a FileRewriter since the last
+// call, then their directories; one journal commit covers them all. Files removed since are
+// skipped. Thread-safe.
 Status SyncUnsyncedWrites();
 // mkdir -p with `mode` for the directories it creates.
 Status MakeDirs(const std::string& path, mode_t mode = 0755);

@@ -100,6 +100,46 @@ TEST_F(FileTest, SyncUnsyncedWritesSkipsFilesRemovedSince) {
   EXPECT_EQ(*ReadFile(dir_ + "/kept"), "k");
 }
 
+TEST_F(FileTest, RewriterReusesOneTemporaryAndRemovesIt) {
+  std::string p = dir_ + "/.installed.cfg";
+  std::string tmp = p + ".tmp." + std::to_string(getpid());
+  ASSERT_TRUE(WriteFileAtomic(p, "previous run, a long text").ok());
+  {
+    FileRewriter w(p, 0640);
+    ASSERT_TRUE(w.Write("one").ok());
+    EXPECT_EQ(*ReadFile(p), "one");
+    EXPECT_EQ(*ReadFile(tmp), "previous run, a long text");  // kept for the next write
+    struct stat st;
+    ASSERT_EQ(stat(tmp.c_str(), &st), 0);
+    ino_t kept = st.st_ino;
+    ASSERT_TRUE(w.Write("two, longer than one").ok());
+    EXPECT_EQ(*ReadFile(p), "two, longer than one");
+    ASSERT_EQ(stat(p.c_str(), &st), 0);
+    EXPECT_EQ(st.st_ino, kept);  // the kept temporary was rewritten in place and swapped in
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+    ASSERT_TRUE(w.Write("3").ok());  // shorter: the old tail is cut
+    EXPECT_EQ(*ReadFile(p), "3");
+  }
+  EXPECT_FALSE(PathExists(tmp));  // removed with the rewriter
+  EXPECT_EQ(*ReadFile(p), "3");
+}
+
+TEST_F(FileTest, RewriterOfANewFileLeavesNoTemporary) {
+  std::string p = dir_ + "/state";
+  {
+    FileRewriter w(p);
+    ASSERT_TRUE(w.Write("first").ok());  // nothing to swap with: renamed into place
+    ASSERT_TRUE(w.Write("second").ok());
+    // The temporary went missing meanwhile (e.g. removed by hand): a new one is made.
+    ASSERT_EQ(unlink((p + ".tmp." + std::to_string(getpid())).c_str()), 0);
+    ASSERT_TRUE(w.Write("third").ok());
+    EXPECT_EQ(*ReadFile(p), "third");
+  }
+  auto listing = std::vector<std::string>{};
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) listing.push_back(e.path().filename());
+  EXPECT_EQ(listing, std::vector<std::string>{"state"});
+}
+
 TEST_F(FileTest, MissingFileIsAClearError) {
   auto r = ReadFile(dir_ + "/nope");
   ASSERT_FALSE(r.ok());

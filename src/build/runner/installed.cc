@@ -39,11 +39,6 @@ std::string FormatInstalled(const InstalledState& state) {
   return out;
 }
 
-Status WriteInstalled(const std::string& path, const InstalledState& state) {
-  SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(path)));
-  return WriteFileUnsynced(path, FormatInstalled(state), 0644);
-}
-
 Result<InstalledState> ReadInstalled(const std::string& path) {
   InstalledState state;
   if (!PathExists(path)) return state;

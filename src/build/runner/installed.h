@@ -1,10 +1,10 @@
 // `.installed.cfg`: what the runner installed (profiles.md §1.10). For each part: its options
 // after substitution and recipe Init (the signature a rerun compares), the recipe's extra
-// `__buildout_signature__`, and the paths Install created. Written atomically but not synced
-// (WriteFileUnsynced: it is saved after every part); RunBuildout syncs it, and the parts' files
-// written the same way, once at the end. After a crash it holds the previous state, or is
-// empty: an empty file reads as nothing installed, and the next run installs every part again.
-// Plain data + read/write; thread-compatible.
+// `__buildout_signature__`, and the paths Install created. RunBuildout saves it after every part
+// atomically but not synced (a FileRewriter), and syncs it, and the parts' files written the
+// same way, once at the end. After a crash it holds the previous state, or is empty: an empty
+// file reads as nothing installed, and the next run installs every part again. Plain data +
+// read/format; thread-compatible.
 #pragma once
 
 #include <map>
@@ -31,6 +31,5 @@ Result<InstalledState> ReadInstalled(const std::string& path);
 // The text of the file (format: [buildout] parts = ..., then one section per part, options
 // sorted; a value's further lines follow as tab-indented continuation lines, kept verbatim).
 std::string FormatInstalled(const InstalledState& state);
-Status WriteInstalled(const std::string& path, const InstalledState& state);
 
 }  // namespace slapos::build::runner

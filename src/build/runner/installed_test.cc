@@ -15,8 +15,8 @@ TEST(RunnerInstalledState, RoundTripKeepsValuesExactly) {
   s.installed["a"].options = {{"recipe", "x:y"}, {"multi", "  lead\n\n  indented\ntrail  "}, {"empty", ""}};
   s.installed["a"].paths = {"/p/a", "/p/a2"};
   s.installed["b"].options = {{"recipe", "x:z"}, {"k +", "quirk key"}};
-  std::string path = dir.Join("sub/.installed.cfg");
-  ASSERT_TRUE(WriteInstalled(path, s).ok());
+  std::string path = dir.Join(".installed.cfg");
+  ASSERT_TRUE(WriteFileAtomic(path, FormatInstalled(s)).ok());
   Result<InstalledState> r = ReadInstalled(path);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->parts, s.parts);

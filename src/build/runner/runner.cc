@@ -106,6 +106,7 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
   for (const std::string& part : order)
     if (selected(part)) targets.push_back(part);
 
+  FileRewriter state_writer(state_path);  // one temporary for all the saves of this run
   auto save = [&]() -> Status {
     std::vector<std::string> parts;
     for (const std::string& p : order)
@@ -116,7 +117,8 @@ Status RunBuildout(const RunOptions& options, const RecipeRegistry& registry, Ru
     std::string text = FormatInstalled(state);
     if (text == written && PathExists(state_path)) return Status::OK();
     rep.state_written = true;
-    SLAPOS_RETURN_IF_ERROR(WriteInstalled(state_path, state).WithContext("writing " + state_path));
+    SLAPOS_RETURN_IF_ERROR(MakeDirs(Dirname(state_path)));
+    SLAPOS_RETURN_IF_ERROR(state_writer.Write(text).WithContext("writing " + state_path));
     written = std::move(text);
     return Status::OK();
   };
