@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <unordered_map>
+#include <utility>
 
 #include "node/format.h"
 #include "node/linux_system.h"
@@ -92,11 +94,29 @@ Result<std::vector<LocalPartition>> LocalPartitions(const node::NodeConfig& conf
     return FailedPrecondition("no partitions in " + config.computer_json + "; run 'slapos node format' first");
   std::vector<LocalPartition> out;
   std::vector<char> buf(16384);
+  // Only the ids: NodeSystem::LookupUser also reads groups and the password state (a `passwd -S`
+  // process per user), which a pass over 500 partitions cannot afford. For many partitions
+  // /etc/passwd, where format's useradd puts them, is read once (getpwnam per user reparses it:
+  // O(N^2)); a user it does not list is asked for by name through NSS. (Enumerating NSS instead
+  // could walk a whole LDAP directory.)
+  std::unordered_map<std::string, std::pair<uid_t, gid_t>> users;
+  if (only.empty() && def.partitions.size() > 8) {
+    if (FILE* f = fopen("/etc/passwd", "re")) {
+      passwd pw{}, *found = nullptr;
+      while (fgetpwent_r(f, &pw, buf.data(), buf.size(), &found) == 0 && found)
+        users.emplace(found->pw_name, std::make_pair(found->pw_uid, found->pw_gid));
+      fclose(f);
+    }
+  }
   for (const auto& p : def.partitions) {
     if (!only.empty() && p.reference != only) continue;
     LocalPartition lp{p, std::nullopt, std::nullopt};
-    // Only the ids: NodeSystem::LookupUser also reads groups and the password state (a
-    // `passwd -S` process per user), which a pass over 500 partitions cannot afford.
+    if (auto it = users.find(p.user); it != users.end()) {
+      lp.uid = it->second.first;
+      lp.gid = it->second.second;
+      out.push_back(lp);
+      continue;
+    }
     passwd pw{}, *found = nullptr;
     int rc = getpwnam_r(p.user.c_str(), &pw, buf.data(), buf.size(), &found);
     if (rc != 0) return ErrnoError("looking up user " + p.user, rc);
