@@ -23,7 +23,8 @@ Status WriteFileUnsynced(const std::string& path, std::string_view data, mode_t 
 // WriteFileUnsynced for a file rewritten many times by one owner (a build's state, saved after
 // every part): the temporary beside it is kept between writes (it holds the previous text after
 // each swap) and rewritten in place, so the run creates and deletes one inode instead of one per
-// write. The destructor removes it. Not thread-safe; one FileRewriter per path at a time.
+// write. The destructor removes it; a crash leaves it behind (`<path>.tmp.<pid>`, read by
+// nothing). Not thread-safe; one FileRewriter per path at a time.
 class FileRewriter {
  public:
   explicit FileRewriter(std::string path, mode_t mode = 0644);
