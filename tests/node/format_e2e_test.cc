@@ -43,7 +43,7 @@ class NodeFormatE2ETest : public e2e::NodeE2ETest {
     c.root = dir.path();
     c.partition_amount = amount;
     c.interface_name = iface.empty() ? veth : iface;
-    c.ipv4_local_network = "10.213.7.0/24";
+    c.ipv4_local_network = ipv4_network;
     c.create_tap = true;
     c.partition_base_name = tag + "p";
     c.user_base_name = tag + "u";
@@ -62,6 +62,9 @@ class NodeFormatE2ETest : public e2e::NodeE2ETest {
   }
 
   std::string veth, prefix, iface;
+  // Tests of this class run in parallel (ctest -j): each formats in its own network, or one
+  // would see another's addresses on its veth and replace them.
+  std::string ipv4_network = "10.213.7.0/24";
 };
 
 TEST_F(NodeFormatE2ETest, TenPartitionsRerunNothingUnformatEverything) {
@@ -151,6 +154,8 @@ std::string Log(const std::string& path) {
 }
 
 TEST_F(NodeFormatE2ETest, ASecondFormatWaitsForTheFirst) {
+  ipv4_network = "10.213.9.0/24";
+  ASSERT_NO_FATAL_FAILURE(WriteConfig(10, ""));
   // Hold the lock format and unformat take (beside the saved definition), as a running format would.
   std::string lock_path = dir.Join("state/slapos.json.lock");
   ASSERT_TRUE(MakeDirs(dir.Join("state")).ok());
