@@ -43,7 +43,8 @@ class NodeIsolationE2ETest : public e2e::NodeE2ETest {
     c.root = dir.path();
     c.partition_amount = 3;
     c.interface_name = veth;
-    c.ipv4_local_network = "10.214.7.0/24";
+    // Its own network per test process: the tests of this class run in parallel (ctest -j).
+    c.ipv4_local_network = "10.214." + std::to_string(getpid() % 250) + ".0/24";
     c.partition_base_name = tag + "p";
     c.user_base_name = tag + "u";
     c.software_user = tag + "soft";
