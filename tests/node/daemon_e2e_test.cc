@@ -50,14 +50,7 @@ class NodeDaemonE2ETest : public e2e::NodeE2ETest {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: the daemon runs format, which creates users";
     UseTag("dm");
     ASSERT_NO_FATAL_FAILURE(StartMaster());
-    e2e::TestNodeConfig c;
-    c.computer_id = "COMP-" + tag;
-    c.master_url = url;
-    c.root = dir.path();
-    c.partition_base_name = tag + "p";
-    c.user_base_name = tag + "u";
-    c.software_user = tag + "soft";
-    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(NodeConfigOfThisTest("COMP-" + tag, 1)));
     UnformatAtTearDown(cfg);
   }
 };

@@ -34,9 +34,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
   auto conn = Connection(first.instance_guid);
   ASSERT_TRUE(conn.contains("url")) << conn.dump();
   std::string url6 = conn["url"];
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return Get(url6).find("Hello Ada!") != std::string::npos; }, 10))
-      << Get(url6);
+  EXPECT_TRUE(Answers(url6, "Hello Ada!")) << Get(url6);
   uid_t uid = UidOf(part);
   ASSERT_NE(uid, 0u);
 
@@ -75,9 +73,7 @@ TEST_F(NodeDestroyE2ETest, DestroyedHelloIsStoppedEmptiedFreedAndItsPartitionReu
   auto conn2 = Connection(next.instance_guid);
   ASSERT_TRUE(conn2.contains("url")) << conn2.dump();
   std::string url_next = conn2["url"];
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return Get(url_next).find("Hello Bob!") != std::string::npos; }, 10))
-      << Get(url_next);
+  EXPECT_TRUE(Answers(url_next, "Hello Bob!")) << Get(url_next);
   EXPECT_EQ(UidOf(part), uid);
 }
 

@@ -110,6 +110,18 @@ ProcessResult NodeE2ETest::InNetns(const std::string& netns, std::vector<std::st
   return Exec(argv, timeout);
 }
 
+TestNodeConfig NodeE2ETest::NodeConfigOfThisTest(const std::string& computer_id, int partitions) const {
+  TestNodeConfig c;
+  c.computer_id = computer_id;
+  if (!url.empty()) c.master_url = url;
+  c.root = dir.path();
+  c.partition_amount = partitions;
+  c.partition_base_name = tag + "p";
+  c.user_base_name = tag + "u";
+  c.software_user = tag + "soft";
+  return c;
+}
+
 void NodeE2ETest::WriteNodeConfig(const TestNodeConfig& config, const std::string& path) {
   std::string target = path.empty() ? dir.Join("slapos.cfg") : path;
   if (path.empty()) cfg = target;
@@ -154,16 +166,9 @@ void HelloNodeE2ETest::SetUp() {
   ASSERT_NO_FATAL_FAILURE(AddVethPair(veth, tag + "b", "fd5b:" + std::to_string(id) + ":1:2::1/64"));
   ASSERT_NO_FATAL_FAILURE(StartMaster());
   computer = "COMP-" + tag;
-  TestNodeConfig c;
-  c.computer_id = computer;
-  c.master_url = url;
-  c.root = dir.path();
-  c.partition_amount = 3;
+  TestNodeConfig c = NodeConfigOfThisTest(computer, 3);
   c.interface_name = veth;
   c.ipv4_local_network = "10.251." + std::to_string(id % 250) + ".0/24";
-  c.partition_base_name = tag + "p";
-  c.user_base_name = tag + "u";
-  c.software_user = tag + "soft";
   ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
   ProcessResult f = SlaposNode({"format", "--now"});
   UnformatAtTearDown(cfg);
@@ -193,6 +198,10 @@ nlohmann::json HelloNodeE2ETest::Connection(const std::string& guid) {
 std::string HelloNodeE2ETest::Get(const std::string& u) {
   ProcessResult r = Exec({"curl", "--silent", "--max-time", "5", "--globoff", u}, 10);
   return r.success() ? r.output : "(no answer from " + u + ": " + std::to_string(r.exit_code) + ")";
+}
+
+bool HelloNodeE2ETest::Answers(const std::string& u, const std::string& text, double seconds) {
+  return testing::WaitFor([&] { return Get(u).find(text) != std::string::npos; }, seconds);
 }
 
 uid_t HelloNodeE2ETest::UidOf(const std::string& partition) {

@@ -73,6 +73,9 @@ class NodeE2ETest : public ::testing::Test {
   ProcessResult InNetns(const std::string& netns, std::vector<std::string> argv,
                         double timeout = 600);
 
+  // A node of this test: computer `computer_id`, `partitions` partitions under dir, this test's
+  // names (tag + "p", tag + "u", tag + "soft") and its master when started (else none).
+  TestNodeConfig NodeConfigOfThisTest(const std::string& computer_id, int partitions) const;
   // Writes `config` to `path` (default: dir/slapos.cfg, kept in `cfg`).
   void WriteNodeConfig(const TestNodeConfig& config, const std::string& path = "");
   // At TearDown: the node's supervisor is shut down and `slapos node unformat` removes its
@@ -113,6 +116,8 @@ class HelloNodeE2ETest : public NodeE2ETest {
   nlohmann::json Connection(const std::string& guid);
   // The body curl gets from `u` (or a note saying there was no answer).
   std::string Get(const std::string& u);
+  // True once the body from `u` contains `text`, within `seconds`.
+  bool Answers(const std::string& u, const std::string& text, double seconds = 10);
   // The owner of instance_root/<partition> (0 when missing).
   uid_t UidOf(const std::string& partition);
   // Supplies the bundled hello release and builds it with `node software`.

@@ -38,17 +38,11 @@ class NodeFormatE2ETest : public e2e::NodeE2ETest {
   static std::string SLAPOS() { return testing::SlaposBinary(); }
 
   void WriteConfig(int amount, const std::string& extra) {
-    e2e::TestNodeConfig c;
-    c.computer_id = "COMP-" + tag;
-    c.root = dir.path();
-    c.partition_amount = amount;
+    e2e::TestNodeConfig c = NodeConfigOfThisTest("COMP-" + tag, amount);  // no master: --local
     c.interface_name = iface.empty() ? veth : iface;
     c.ipv4_local_network = ipv4_network;
     c.create_tap = true;
-    c.partition_base_name = tag + "p";
-    c.user_base_name = tag + "u";
     c.tap_base_name = tag + "t";
-    c.software_user = tag + "soft";
     c.extra_slapformat = extra;
     ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
   }

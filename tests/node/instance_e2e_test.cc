@@ -113,7 +113,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   Request("hello-e2e", hello, R"({"name": "Grace"})");
   ProcessResult changed = SlaposNode({"instance"});
   EXPECT_EQ(changed.exit_code, 0) << changed.output;
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
+  EXPECT_TRUE(Answers(url6, "Hello Grace!")) << Get(url6);
 
   // 5. Stop -> no process of the partition is left.
   Request("hello-e2e", hello, R"({"name": "Grace"})", slap::InstanceState::kStopped);
@@ -126,7 +126,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   Request("hello-e2e", hello, R"({"name": "Grace"})");
   ProcessResult started = SlaposNode({"instance"});
   EXPECT_EQ(started.exit_code, 0) << started.output;
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
+  EXPECT_TRUE(Answers(url6, "Hello Grace!")) << Get(url6);
 
   // 7. Kill the service -> the supervisor restarts it; the promise is green on the next run.
   auto pid_text = ReadFile(path + "/var/run/hello.pid");
@@ -164,7 +164,7 @@ TEST_F(NodeInstanceE2ETest, HelloLifecycleAndAFailingBuildout) {
   ASSERT_EQ(resw.exit_code, 0) << resw.output;
   ProcessResult rebuilt = SlaposNode({"instance"});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(url6).find("Hello Grace!") != std::string::npos; }, 10)) << Get(url6);
+  EXPECT_TRUE(Answers(url6, "Hello Grace!")) << Get(url6);
   EXPECT_NE(Get(url4).find("Hello Grace!"), std::string::npos);
 }
 

@@ -37,17 +37,10 @@ class NodeIsolationE2ETest : public e2e::NodeE2ETest {
     std::string prefix = "fd5b:" + std::to_string(getpid() % 10000) + ":1:2";
     ASSERT_NO_FATAL_FAILURE(AddVethPair(veth, tag + "b", prefix + "::1/64"));
     ASSERT_NO_FATAL_FAILURE(StartMaster());
-    e2e::TestNodeConfig c;
-    c.computer_id = "COMP-" + tag;
-    c.master_url = url;
-    c.root = dir.path();
-    c.partition_amount = 3;
+    e2e::TestNodeConfig c = NodeConfigOfThisTest("COMP-" + tag, 3);
     c.interface_name = veth;
     // Its own network per test process: the tests of this class run in parallel (ctest -j).
     c.ipv4_local_network = "10.214." + std::to_string(getpid() % 250) + ".0/24";
-    c.partition_base_name = tag + "p";
-    c.user_base_name = tag + "u";
-    c.software_user = tag + "soft";
     ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
     UnformatAtTearDown(cfg);
     Defer([this] {

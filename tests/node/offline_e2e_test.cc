@@ -33,10 +33,8 @@ TEST_F(NodeOfflineE2ETest, MasterDownRestartsStartedPartitionsAndExits3) {
   auto c_on = Connection(on.instance_guid), c_off = Connection(off.instance_guid);
   ASSERT_TRUE(c_on.contains("url") && c_off.contains("url")) << c_on.dump() << c_off.dump();
   std::string url_on = c_on["url"], url_off = c_off["url"];
-  ASSERT_TRUE(
-      testing::WaitFor([&] { return Get(url_on).find("Hello On!") != std::string::npos; }, 10));
-  ASSERT_TRUE(
-      testing::WaitFor([&] { return Get(url_off).find("Hello Off!") != std::string::npos; }, 10));
+  ASSERT_TRUE(Answers(url_on, "Hello On!"));
+  ASSERT_TRUE(Answers(url_off, "Hello Off!"));
   uid_t uid_on = UidOf(on.compute_partition_id), uid_off = UidOf(off.compute_partition_id);
 
   // A reboot without master: the master is gone, so is the node's supervisor and every service.
@@ -53,8 +51,7 @@ TEST_F(NodeOfflineE2ETest, MasterDownRestartsStartedPartitionsAndExits3) {
   EXPECT_NE(offline.output.find("offline"), std::string::npos) << offline.output;
   EXPECT_NE(offline.output.find(url), std::string::npos)
       << "the reason names the master: " << offline.output;
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return Get(url_on).find("Hello On!") != std::string::npos; }, 15))
+  EXPECT_TRUE(Answers(url_on, "Hello On!", 15))
       << Get(url_on) << Slurp(dir.Join("srv/var/log/supervisord.log"));
   EXPECT_TRUE(ProcessesOf(uid_off).empty())
       << "the partition whose .requested_state says stopped must stay down";

@@ -37,15 +37,7 @@ class NodeReportE2ETest : public e2e::NodeE2ETest {
     UseTag("rp");
     computer = "COMP-" + tag;
     ASSERT_NO_FATAL_FAILURE(StartMaster());
-    e2e::TestNodeConfig c;
-    c.computer_id = computer;
-    c.master_url = url;
-    c.root = dir.path();
-    c.partition_amount = 2;
-    c.partition_base_name = tag + "p";
-    c.user_base_name = tag + "u";
-    c.software_user = tag + "soft";
-    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(NodeConfigOfThisTest(computer, 2)));
     UnformatAtTearDown(cfg);
     ProcessResult f = SlaposNode({"format"});
     ASSERT_EQ(f.exit_code, 0) << f.output << MasterLog();

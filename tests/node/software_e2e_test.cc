@@ -25,15 +25,7 @@ class NodeSoftwareE2ETest : public e2e::NodeE2ETest {
     if (!testing::IsRoot()) GTEST_SKIP() << "needs root: creates the software user and builds as it";
     UseTag("ss");
     ASSERT_NO_FATAL_FAILURE(StartMaster());
-    e2e::TestNodeConfig c;
-    c.computer_id = "COMP-" + tag;
-    c.master_url = url;
-    c.root = dir.path();
-    c.partition_amount = 2;
-    c.partition_base_name = tag + "p";
-    c.user_base_name = tag + "u";
-    c.software_user = tag + "soft";
-    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(c));
+    ASSERT_NO_FATAL_FAILURE(WriteNodeConfig(NodeConfigOfThisTest("COMP-" + tag, 2)));
     UnformatAtTearDown(cfg);
   }
 };

@@ -79,9 +79,7 @@ TEST_F(NodeWatchdogE2ETest, KilledServiceBangsOncePerDeploymentAndIsReprocessed)
   auto conn = Connection(inst.instance_guid);
   ASSERT_TRUE(conn.contains("url")) << conn.dump();
   std::string url6 = conn["url"];
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return Get(url6).find("Hello World!") != std::string::npos; }, 10))
-      << Get(url6);
+  EXPECT_TRUE(Answers(url6, "Hello World!")) << Get(url6);
 
   // 4. A new deployment may bang again.
   ASSERT_NO_FATAL_FAILURE(KillHello(path));
