@@ -30,23 +30,9 @@ std::string Journal(const std::string& computer, const std::string& quantity) {
          quantity + "</quantity><price>0.0</price><VAT></VAT></movement></transaction></journal>";
 }
 
-class MasterAdminTest : public ::testing::Test {
+class MasterAdminTest : public RunningMasterTest {
  protected:
-  void SetUp() override {
-    master_ = std::make_unique<MasterProcess>(dir_.Join("master.db"));
-    ASSERT_TRUE(master_->ready()) << "slapos master did not start; see " << master_->log_path();
-    conn_ = std::make_unique<HttpConnection>(master_->port());
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(master_->port()); }
-  std::pair<int, json> Call(const std::string& endpoint, const json& body) {
-    HttpResult r = conn_->Send("POST", "/slapos." + endpoint, body.dump());
-    return {r.status, json::parse(r.body, nullptr, false)};
-  }
-  json Ok(const std::string& endpoint, const json& body) {
-    auto [status, out] = Call(endpoint, body);
-    EXPECT_EQ(status, 200) << endpoint << " " << body.dump() << " -> " << out.dump();
-    return out;
-  }
+  MasterAdminTest() : RunningMasterTest("slapos-master-admin") {}
   ProcessResult Slapos(const std::vector<std::string>& args) {
     ProcessOptions o;
     o.argv = {testing::SlaposBinary()};
@@ -74,10 +60,6 @@ class MasterAdminTest : public ::testing::Test {
     Ok("post.v0.compute_node_usage",
        {{"computer_guid", "COMP-0"}, {"tioxml", Journal("COMP-0", "2.5")}});
   }
-
-  testing::TempDir dir_{"slapos-master-admin"};
-  std::unique_ptr<MasterProcess> master_;
-  std::unique_ptr<HttpConnection> conn_;
 };
 
 TEST_F(MasterAdminTest, UsageAndSoftwareReportsReadFromTheRunningMaster) {

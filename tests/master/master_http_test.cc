@@ -25,23 +25,9 @@ std::set<std::string> Keys(const json& j) {
   return out;
 }
 
-class MasterHttpTest : public ::testing::Test {
+class MasterHttpTest : public RunningMasterTest {
  protected:
-  void SetUp() override {
-    master_ = std::make_unique<MasterProcess>(dir_.Join("master.db"));
-    ASSERT_TRUE(master_->ready()) << "slapos master did not start; see " << master_->log_path();
-    conn_ = std::make_unique<HttpConnection>(master_->port());
-  }
-
-  std::pair<int, json> Call(const std::string& endpoint, const json& body) {
-    HttpResult r = conn_->Send("POST", "/slapos." + endpoint, body.dump());
-    return {r.status, json::parse(r.body, nullptr, false)};
-  }
-  json Ok(const std::string& endpoint, const json& body) {
-    auto [status, out] = Call(endpoint, body);
-    EXPECT_EQ(status, 200) << endpoint << " " << body.dump() << " -> " << out.dump();
-    return out;
-  }
+  MasterHttpTest() : RunningMasterTest("slapos-master-http") {}
   void Format(const std::string& node, int partitions) {
     json list = json::array();
     for (int i = 0; i < partitions; ++i) {
@@ -57,10 +43,6 @@ class MasterHttpTest : public ::testing::Test {
     body.update(extra);
     return body;
   }
-
-  testing::TempDir dir_{"slapos-master-http"};
-  std::unique_ptr<MasterProcess> master_;
-  std::unique_ptr<HttpConnection> conn_;
 };
 
 TEST_F(MasterHttpTest, EveryEndpointAnswersWithTheSpecFields) {
@@ -179,9 +161,7 @@ TEST_F(MasterHttpTest, NewcomerFlowAndDataSurvivesRestart) {
   int status = master_->Stop();
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 0) << "SIGTERM must end the master cleanly";
-  master_ = std::make_unique<MasterProcess>(dir_.Join("master.db"));
-  ASSERT_TRUE(master_->ready());
-  conn_ = std::make_unique<HttpConnection>(master_->port());
+  ASSERT_NO_FATAL_FAILURE(StartMaster());
   json again = Ok("get.v0.software_instance", {{"instance_guid", "mine______0"}});
   EXPECT_EQ(again["parameters"]["k"], "v");
   EXPECT_EQ(again["processing_timestamp"], doc["processing_timestamp"]);

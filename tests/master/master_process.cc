@@ -92,4 +92,23 @@ MasterProcess::~MasterProcess() = default;
 
 int MasterProcess::Stop() { return child_ ? child_->Stop(SIGTERM, 10) : -1; }
 
+void RunningMasterTest::SetUp() { ASSERT_NO_FATAL_FAILURE(StartMaster()); }
+
+void RunningMasterTest::StartMaster() {
+  master_ = std::make_unique<MasterProcess>(dir_.Join("master.db"));
+  ASSERT_TRUE(master_->ready()) << "slapos master did not start; see " << master_->log_path();
+  conn_ = std::make_unique<HttpConnection>(master_->port());
+}
+
+std::pair<int, nlohmann::json> RunningMasterTest::Call(const std::string& endpoint, const nlohmann::json& body) {
+  HttpResult r = conn_->Send("POST", "/slapos." + endpoint, body.dump());
+  return {r.status, nlohmann::json::parse(r.body, nullptr, false)};
+}
+
+nlohmann::json RunningMasterTest::Ok(const std::string& endpoint, const nlohmann::json& body) {
+  auto [status, out] = Call(endpoint, body);
+  EXPECT_EQ(status, 200) << endpoint << " " << body.dump() << " -> " << out.dump();
+  return out;
+}
+
 }  // namespace slapos::master_test

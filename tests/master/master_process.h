@@ -2,8 +2,12 @@
 // SQLite file, and a minimal HTTP/1.1 client over a raw socket (so tests see the wire).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "util/testing.h"
 
@@ -49,6 +53,25 @@ class MasterProcess {
   bool ready_ = false;
   std::string log_;
   std::unique_ptr<testing::ChildProcess> child_;
+};
+
+// A test against one running master (started in SetUp, its database in `dir_`), with a
+// keep-alive connection to it and the v0 API calls tests make.
+class RunningMasterTest : public ::testing::Test {
+ protected:
+  explicit RunningMasterTest(const std::string& dir_prefix) : dir_(dir_prefix) {}
+  void SetUp() override;
+  // (Re)starts the master on dir_/master.db and connects. Use under ASSERT_NO_FATAL_FAILURE.
+  void StartMaster();
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(master_->port()); }
+  // POST /slapos.<endpoint>: the status and the parsed body (discarded when not JSON).
+  std::pair<int, nlohmann::json> Call(const std::string& endpoint, const nlohmann::json& body);
+  // Call, expecting 200.
+  nlohmann::json Ok(const std::string& endpoint, const nlohmann::json& body);
+
+  testing::TempDir dir_;
+  std::unique_ptr<MasterProcess> master_;
+  std::unique_ptr<HttpConnection> conn_;
 };
 
 }  // namespace slapos::master_test
