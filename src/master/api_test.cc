@@ -5,40 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "master/store/sqlite_store.h"
-#include "util/testing.h"
+#include "master/api_test_fixture.h"
 
 namespace slapos::master {
 namespace {
 
 using json = nlohmann::json;
 
-class MasterApiTest : public ::testing::Test {
+class MasterApiTest : public MasterApiFixture {
  protected:
-  void SetUp() override {
-    auto s = OpenSqliteStore(dir_.Join("master.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    api_ = std::make_unique<MasterApi>(store_.get(), &env_);
-  }
-
-  // Calls `endpoint` (without the leading "/slapos.") and returns {status, body}.
-  std::pair<int, json> Call(const std::string& endpoint, const json& body, const std::string& requester = "") {
-    net::HttpRequest r;
-    r.method = "POST";
-    r.path = "/slapos." + endpoint;
-    r.target = r.path;
-    r.body = body.dump();
-    if (!requester.empty()) r.headers.emplace_back("x-slapos-requester-instance", requester);
-    net::HttpResponse out = api_->Handle(r);
-    json parsed = json::parse(out.body, nullptr, false);
-    return {out.status, parsed};
-  }
-  json Ok(const std::string& endpoint, const json& body, const std::string& requester = "") {
-    auto [status, out] = Call(endpoint, body, requester);
-    EXPECT_EQ(status, 200) << endpoint << " " << body.dump() << " -> " << out.dump();
-    return out;
-  }
   void Format(const std::string& node, int partitions, const std::string& ip_prefix = "10.0.0.") {
     json list = json::array();
     for (int i = 0; i < partitions; ++i) {
@@ -57,11 +32,6 @@ class MasterApiTest : public ::testing::Test {
     body.update(extra);
     return body;
   }
-
-  testing::TempDir dir_;
-  FakeEnv env_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<MasterApi> api_;
 };
 
 TEST_F(MasterApiTest, AllocatesFirstFreePartitionAndReRequestIsIdempotent) {

@@ -5,8 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "master/api.h"
-#include "master/store/sqlite_store.h"
+#include "master/api_test_fixture.h"
 #include "slap/usage.h"
 #include "util/testing.h"
 
@@ -17,33 +16,8 @@ using json = nlohmann::json;
 
 constexpr char kSr[] = "http://sr/software.cfg";
 
-class MasterReportsTest : public ::testing::Test {
+class MasterReportsTest : public MasterApiFixture {
  protected:
-  void SetUp() override {
-    auto s = OpenSqliteStore(dir_.Join("master.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    api_ = std::make_unique<MasterApi>(store_.get(), &env_);
-  }
-
-  net::HttpResponse Raw(const std::string& path, const std::string& body, bool loopback = true) {
-    net::HttpRequest r;
-    r.method = "POST";
-    r.path = path;
-    r.target = path;
-    r.body = body;
-    r.remote_is_loopback = loopback;
-    return api_->Handle(r);
-  }
-  std::pair<int, json> Call(const std::string& endpoint, const json& body) {
-    net::HttpResponse out = Raw("/slapos." + endpoint, body.dump());
-    return {out.status, json::parse(out.body, nullptr, false)};
-  }
-  json Ok(const std::string& endpoint, const json& body) {
-    auto [status, out] = Call(endpoint, body);
-    EXPECT_EQ(status, 200) << endpoint << " " << body.dump() << " -> " << out.dump();
-    return out;
-  }
   // Expects `status` and a title containing `needle`.
   void Refused(int status, const std::string& endpoint, const json& body,
                const std::string& needle) {
@@ -75,10 +49,6 @@ class MasterReportsTest : public ::testing::Test {
         computer, "2026-11-21 at 23:59:00", {{"slappart0", {{"CPU", "", "", 1.5, 0, "", {}}}}}));
   }
 
-  testing::TempDir dir_;
-  FakeEnv env_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<MasterApi> api_;
 };
 
 TEST_F(MasterReportsTest, InstanceStatusFollowsTheNodesReports) {
